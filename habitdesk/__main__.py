@@ -1,0 +1,3 @@
+from habitdesk.cli import main
+
+raise SystemExit(main())

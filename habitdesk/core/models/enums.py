@@ -1,0 +1,78 @@
+"""Closed vocabularies of the domain, stored as short strings (CHECK-constrained)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import Enum as SAEnum
+
+
+class Role(StrEnum):
+    OWNER = "owner"
+    PARENT = "parent"
+    CHILD = "child"
+    VIEWER = "viewer"
+
+
+class WeekStart(StrEnum):
+    MONDAY = "monday"
+    SUNDAY = "sunday"
+
+
+class RunStatus(StrEnum):
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    PARTIAL = "partial"
+    SKIPPED = "skipped"
+
+
+class HabitKind(StrEnum):
+    BOOLEAN = "boolean"
+    NUMERIC = "numeric"
+
+
+class Direction(StrEnum):
+    AT_LEAST = "at_least"
+    AT_MOST = "at_most"
+
+
+class EntryStatus(StrEnum):
+    DONE = "done"
+    SKIPPED = "skipped"
+    MISSED = "missed"
+
+
+class Activity(StrEnum):
+    WALK = "walk"
+    RUN = "run"
+    BIKE = "bike"
+    SWIM = "swim"
+    STRENGTH = "strength"
+    SPORT = "sport"
+    OTHER = "other"
+
+
+class PointsSource(StrEnum):
+    HABIT = "habit"
+    ROUTINE = "routine"
+    REWARD = "reward"
+    MANUAL = "manual"
+
+
+class RedemptionStatus(StrEnum):
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+def db_enum(enum_cls: type[StrEnum], name: str) -> SAEnum:
+    """A portable enum column: VARCHAR plus a named CHECK constraint on both engines."""
+    return SAEnum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=16,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )

@@ -1,0 +1,1 @@
+"""Pydantic input schemas (XCreate / XUpdate) and read-models (XRead) the services speak."""
