@@ -34,10 +34,8 @@ if os.environ.get("HABITDESK_BLOCK_QT"):
 from habitdesk.core.db.database import Database  # noqa: E402
 from habitdesk.core.db.migrate import upgrade  # noqa: E402
 from habitdesk.core.models import Base  # noqa: E402
-try:
-    from tests.support.fixtures import pg_servers  # noqa: E402, F401
-except ImportError:  # TEMP until helper lands
-    pass
+
+from tests.support.fixtures import pg_servers  # noqa: E402, F401
 
 BACKENDS = ("sqlite", "postgres", "pgbouncer")
 

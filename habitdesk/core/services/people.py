@@ -37,6 +37,19 @@ from habitdesk.core.services.base import (
 )
 
 
+# Distinct, readable member colours, used in order when a new member has none of their own.
+MEMBER_PALETTE = (
+    "#4C7BD9",
+    "#E0674B",
+    "#3FA66B",
+    "#9B59B6",
+    "#E6A23C",
+    "#1ABC9C",
+    "#D9487D",
+    "#7F8C8D",
+)
+
+
 def member_read(user: User, membership: FamilyMembership) -> MemberRead:
     return MemberRead(
         membership_id=membership.id,
@@ -233,12 +246,14 @@ class FamilyService(Service):
                 raise PermissionDeniedError("Only an owner can add another owner.")
             await _ensure_email_free(session, data.user.email)
             user = User(**data.user.model_dump())
-            session.add(user)
             position = await session.scalar(
                 select(func.coalesce(func.max(FamilyMembership.position), -1) + 1).where(
                     FamilyMembership.family_id == family_id
                 )
             )
+            if "colour" not in data.user.model_fields_set:
+                user.colour = MEMBER_PALETTE[(position or 0) % len(MEMBER_PALETTE)]
+            session.add(user)
             membership = FamilyMembership(
                 user=user, family_id=family_id, role=data.role, position=position or 0
             )

@@ -1,0 +1,36 @@
+"""Opening the configured database the way the app and the commands do.
+
+The embedded SQLite file is created and migrated on first use. A shared PostgreSQL is never
+migrated behind the user's back: a schema that is behind raises SchemaMismatchError telling the
+user to run `habitdesk db upgrade`.
+"""
+
+from __future__ import annotations
+
+from habitdesk.core.config import Settings
+from habitdesk.core.db.database import Database, schema_problem
+from habitdesk.core.db.urls import Backend, parse_database_url
+
+
+def database_for(settings: Settings, *, for_migrations: bool = False) -> Database:
+    url = settings.migration_url() if for_migrations else settings.runtime_url()
+    target = parse_database_url(url, pooler=None if for_migrations else settings.pooler)
+    return Database(target, echo=settings.sql_echo)
+
+
+async def open_database(settings: Settings) -> Database:
+    """A Database ready for services, or a SchemaMismatchError/DatabaseConnectionError."""
+    db = database_for(settings)
+    try:
+        state = await db.schema_state()
+        if state.is_current:
+            return db
+        if db.backend is Backend.SQLITE and not state.is_ahead:
+            from habitdesk.core.db.migrate import upgrade
+
+            await upgrade(db)
+            return db
+        raise schema_problem(state)
+    except BaseException:
+        await db.dispose()
+        raise
