@@ -417,7 +417,10 @@ def _add_habit_commands(command: Callable[..., Any]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as done:  # --help, --version and usage errors
+        return done.code if isinstance(done.code, int) else EXIT_USAGE
     if not hasattr(args, "database_url"):
         args.database_url = None
     outcome = args.handler(args)

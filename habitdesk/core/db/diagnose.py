@@ -54,7 +54,12 @@ def connection_error(exc: BaseException, target: DatabaseTarget) -> DatabaseConn
             hint="Wait a moment and try again; if it persists, close other HabitDesk windows "
             "or raise the pooler's pool size in your database settings.",
         )
-    if code == _INVALID_PASSWORD or "password authentication failed" in text:
+    if (
+        code == _INVALID_PASSWORD
+        or "password authentication failed" in text
+        # PgBouncer answers a wrong SCRAM password with a protocol error, not 28P01.
+        or "sasl authentication failed" in text
+    ):
         user = target.url.username or "the user"
         return DatabaseConnectionError(
             f"{where} refused the password for {user}.",
