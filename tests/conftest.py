@@ -35,7 +35,7 @@ from habitdesk.core.db.database import Database  # noqa: E402
 from habitdesk.core.db.migrate import upgrade  # noqa: E402
 from habitdesk.core.models import Base  # noqa: E402
 
-from tests.support.fixtures import pg_servers  # noqa: E402, F401
+pytest_plugins = ["tests.support.fixtures"]
 
 BACKENDS = ("sqlite", "postgres", "pgbouncer")
 

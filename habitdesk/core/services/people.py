@@ -36,7 +36,6 @@ from habitdesk.core.services.base import (
     require_role,
 )
 
-
 # Distinct, readable member colours, used in order when a new member has none of their own.
 MEMBER_PALETTE = (
     "#4C7BD9",
