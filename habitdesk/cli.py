@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from typing import Any, NoReturn
 
 from habitdesk import __version__
+from habitdesk.cli_support import print_json as _print_json
+from habitdesk.cli_support import settings_from as _settings
 
 EXIT_USAGE = 2
 Handler = Callable[[argparse.Namespace], Awaitable[int]]
@@ -82,20 +83,10 @@ def _frequency(text: str) -> tuple[int, int]:
 # --- settings and database --------------------------------------------------------------------
 
 
-def _settings(args: argparse.Namespace) -> Any:
-    from habitdesk.core.config import load_settings
-
-    return load_settings(database_url=getattr(args, "database_url", None))
-
-
 async def _open(args: argparse.Namespace) -> Any:
     from habitdesk.core.db.connect import open_database
 
     return await open_database(_settings(args))
-
-
-def _print_json(value: Any) -> None:
-    print(json.dumps(value, indent=2, ensure_ascii=False, default=str))
 
 
 def _dump(model: Any) -> dict[str, Any]:
@@ -408,11 +399,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_habit_commands(command: Callable[..., Any]) -> None:
     """Habit and check-in commands (defined in cli_habits to keep this file readable)."""
-    try:
-        from habitdesk import cli_habits
-    except ImportError:  # TEMP: lands with the habit service
-        return
-    cli_habits.add_commands(command, _Parser, _parse_date, _finite_float, _frequency)
+    from habitdesk import cli_habits
+
+    cli_habits.add_commands(command, _parse_date, _finite_float, _frequency)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""Closed vocabularies of the domain, stored as short strings (CHECK-constrained)."""
+"""Domain enums stored as short strings (CHECK-constrained): the column type lives here."""
 
 from __future__ import annotations
 
@@ -6,63 +6,30 @@ from enum import StrEnum
 
 from sqlalchemy import Enum as SAEnum
 
+from habitdesk.core.enums import (
+    Activity,
+    Direction,
+    EntryStatus,
+    HabitKind,
+    PointsSource,
+    RedemptionStatus,
+    Role,
+    RunStatus,
+    WeekStart,
+)
 
-class Role(StrEnum):
-    OWNER = "owner"
-    PARENT = "parent"
-    CHILD = "child"
-    VIEWER = "viewer"
-
-
-class WeekStart(StrEnum):
-    MONDAY = "monday"
-    SUNDAY = "sunday"
-
-
-class RunStatus(StrEnum):
-    IN_PROGRESS = "in_progress"
-    COMPLETED = "completed"
-    PARTIAL = "partial"
-    SKIPPED = "skipped"
-
-
-class HabitKind(StrEnum):
-    BOOLEAN = "boolean"
-    NUMERIC = "numeric"
-
-
-class Direction(StrEnum):
-    AT_LEAST = "at_least"
-    AT_MOST = "at_most"
-
-
-class EntryStatus(StrEnum):
-    DONE = "done"
-    SKIPPED = "skipped"
-    MISSED = "missed"
-
-
-class Activity(StrEnum):
-    WALK = "walk"
-    RUN = "run"
-    BIKE = "bike"
-    SWIM = "swim"
-    STRENGTH = "strength"
-    SPORT = "sport"
-    OTHER = "other"
-
-
-class PointsSource(StrEnum):
-    HABIT = "habit"
-    ROUTINE = "routine"
-    REWARD = "reward"
-    MANUAL = "manual"
-
-
-class RedemptionStatus(StrEnum):
-    REQUESTED = "requested"
-    APPROVED = "approved"
-    REJECTED = "rejected"
+__all__ = [
+    "Activity",
+    "Direction",
+    "EntryStatus",
+    "HabitKind",
+    "PointsSource",
+    "RedemptionStatus",
+    "Role",
+    "RunStatus",
+    "WeekStart",
+    "db_enum",
+]
 
 
 def db_enum(enum_cls: type[StrEnum], name: str) -> SAEnum:

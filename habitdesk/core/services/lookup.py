@@ -6,9 +6,11 @@ errors that say what was found.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from habitdesk.core.errors import AmbiguousNameError, NotFoundError
 from habitdesk.core.models import Family, FamilyMembership, Habit, Routine, User
@@ -16,19 +18,26 @@ from habitdesk.core.schemas.people import FamilyRead, MemberRead
 from habitdesk.core.services.base import Service
 from habitdesk.core.services.people import member_read
 
+T = TypeVar("T")
+
 
 def _key(name: str) -> str:
-    return name.strip().lower()
+    # casefold in Python: SQLite's lower() only folds ASCII, and names are in any script.
+    return name.strip().casefold()
+
+
+def _matching(rows: Sequence[T], name: str, key: Callable[[T], str]) -> list[T]:
+    wanted = _key(name)
+    return [row for row in rows if _key(key(row)) == wanted]
 
 
 class LookupService(Service):
     async def family(self, name: str | None) -> FamilyRead:
         """The family called `name`; with no name, the only family there is."""
         async with self.db.read() as session:
-            query = select(Family).where(Family.deleted_at.is_(None))
-            if name is not None:
-                query = query.where(func.lower(Family.name) == _key(name))
-            found = list(await session.scalars(query.limit(3)))
+            found = list(await session.scalars(select(Family).where(Family.deleted_at.is_(None))))
+        if name is not None:
+            found = _matching(found, name, lambda f: f.name)
         if not found:
             if name is None:
                 raise NotFoundError(
@@ -49,16 +58,14 @@ class LookupService(Service):
                 .join(FamilyMembership, FamilyMembership.user_id == User.id)
                 .join(Family, Family.id == FamilyMembership.family_id)
                 .where(
-                    func.lower(User.full_name) == _key(name),
                     User.deleted_at.is_(None),
                     FamilyMembership.deleted_at.is_(None),
                     Family.deleted_at.is_(None),
                 )
-                .limit(3)
             )
             if family_id is not None:
                 query = query.where(FamilyMembership.family_id == family_id)
-            rows = (await session.execute(query)).all()
+            rows = _matching((await session.execute(query)).all(), name, lambda r: r[0].full_name)
         if not rows:
             where = " in this family" if family_id is not None else ""
             raise NotFoundError(f"No member is called '{name.strip()}'{where}.")
@@ -71,18 +78,16 @@ class LookupService(Service):
 
     async def habit_id(self, member: MemberRead, name: str) -> UUID:
         async with self.db.read() as session:
-            ids = list(
-                await session.scalars(
-                    select(Habit.id)
-                    .where(
+            rows = (
+                await session.execute(
+                    select(Habit.id, Habit.name).where(
                         Habit.user_id == member.user_id,
                         Habit.family_id == member.family_id,
-                        func.lower(Habit.name) == _key(name),
                         Habit.deleted_at.is_(None),
                     )
-                    .limit(3)
                 )
-            )
+            ).all()
+        ids: list[UUID] = [row.id for row in _matching(rows, name, lambda r: str(r.name))]
         if not ids:
             raise NotFoundError(f"{member.full_name} has no habit called '{name.strip()}'.")
         if len(ids) > 1:
@@ -93,18 +98,16 @@ class LookupService(Service):
 
     async def routine_id(self, member: MemberRead, name: str) -> UUID:
         async with self.db.read() as session:
-            ids = list(
-                await session.scalars(
-                    select(Routine.id)
-                    .where(
+            rows = (
+                await session.execute(
+                    select(Routine.id, Routine.name).where(
                         Routine.user_id == member.user_id,
                         Routine.family_id == member.family_id,
-                        func.lower(Routine.name) == _key(name),
                         Routine.deleted_at.is_(None),
                     )
-                    .limit(3)
                 )
-            )
+            ).all()
+        ids: list[UUID] = [row.id for row in _matching(rows, name, lambda r: str(r.name))]
         if not ids:
             raise NotFoundError(f"{member.full_name} has no routine called '{name.strip()}'.")
         if len(ids) > 1:
