@@ -13,6 +13,8 @@ the whole test session, started in a pytest temp dir and stopped at the end.
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
 from collections.abc import Iterator
 
 import pytest
@@ -35,7 +37,7 @@ def skip_or_fail(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def pg_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgServers]:
+def pg_servers() -> Iterator[PgServers]:
     """A running PostgreSQL + PgBouncer pair: .direct_url, .pooled_url, .superuser_dsn, ..."""
     try:
         external = PgServers.from_env()
@@ -52,8 +54,11 @@ def pg_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgServers]:
         )
 
     # The watchdog stops them even if this process dies without running the finalizer.
-    servers = PgServers.start(tmp_path_factory.mktemp("pgservers"), stop_with_process=os.getpid())
+    # Not under pytest's basetemp: pytest resets its folders to 0700 whenever another pytest
+    # session starts, which locks the postgres user out of its own data directory.
+    base = Path(tempfile.mkdtemp(prefix="habitdesk-pg-"))
+    servers = PgServers.start(base, stop_with_process=os.getpid())
     try:
         yield servers
     finally:
-        servers.stop()
+        servers.stop(remove_files=True)

@@ -50,3 +50,5 @@ class RewardRedemption(VersionedMixin, Entity):
     requested_at: Mapped[datetime] = mapped_column(index=True)
     decided_at: Mapped[datetime | None] = mapped_column(index=True)
     decided_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The parent's reason, mostly for a rejection ("not before the weekend").
+    decision_note: Mapped[str | None] = mapped_column(String(200))

@@ -76,6 +76,8 @@ class RoutineRun(SoftDeleteMixin, VersionedMixin, Entity):
     )
     started_at: Mapped[datetime | None] = mapped_column(index=True)
     finished_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Why a run was skipped or left partial ("ill", "at grandma's").
+    note: Mapped[str | None] = mapped_column(String(500))
 
     checks: Mapped[list[RoutineStepCheck]] = relationship(back_populates="run", lazy="raise")
 

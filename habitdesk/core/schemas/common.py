@@ -106,6 +106,7 @@ _FIELD_LABELS = {
     "weekdays": "Weekdays",
     "colour": "Colour",
     "title": "Step title",
+    "distance_km": "Distance (km)",
 }
 
 
