@@ -167,7 +167,7 @@ async def cmd_demo(args: argparse.Namespace) -> int:
     finally:
         await db.dispose()
     total = sum(report.rows.values())
-    print(f"Demo family created in {report.elapsed_s:.1f} s: {total:,} rows")
+    print(f"Demo family created in {report.elapsed_seconds:.1f} s: {total:,} rows")
     for table, count in sorted(report.rows.items()):
         print(f"  {table:24} {count:>9,}")
     return 0
@@ -322,6 +322,40 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return result
 
 
+def cmd_screenshot(args: argparse.Namespace) -> int:
+    """Runs its own Qt event loop, so it is not wrapped in asyncio.run."""
+    from pathlib import Path
+
+    from habitdesk.core.errors import HabitDeskError
+
+    try:
+        from habitdesk.ui.screenshot import take_screenshot
+    except ImportError as exc:
+        return _fail(
+            f"screenshots need the GUI ({exc}); install it with: pip install 'habitdesk[gui]'"
+        )
+    try:
+        path = take_screenshot(
+            _settings(args), args.screen, Path(args.out), size=args.size, theme=args.theme
+        )
+    except HabitDeskError as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(str(exc))
+    print(f"Saved {args.screen} to {path}")
+    return 0
+
+
+def _size(text: str) -> tuple[int, int]:
+    parts = text.lower().split("x")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a size; use WIDTHxHEIGHT, e.g. 1280x800")
+    width, height = int(parts[0]), int(parts[1])
+    if not (320 <= width <= 7680 and 240 <= height <= 4320):
+        raise argparse.ArgumentTypeError(f"'{text}' is out of range (320x240 to 7680x4320)")
+    return width, height
+
+
 # --- parser -----------------------------------------------------------------------------------
 
 
@@ -392,6 +426,24 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--member")
     listing.add_argument("--all", action="store_true", help="include archived habits/routines")
     listing.add_argument("--json", action="store_true")
+
+    shot = command("screenshot", cmd_screenshot, "render a screen off-screen to a PNG file")
+    shot.add_argument(
+        "screen",
+        choices=[
+            "today",
+            "family",
+            "routines",
+            "habits",
+            "history",
+            "rewards",
+            "settings",
+            "setup",
+        ],
+    )
+    shot.add_argument("--out", required=True, help="the PNG file to write")
+    shot.add_argument("--size", type=_size, default=(1280, 800), help="WIDTHxHEIGHT (1280x800)")
+    shot.add_argument("--theme", choices=["light", "dark"])
 
     _add_habit_commands(command)
     return parser
