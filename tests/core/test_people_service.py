@@ -206,3 +206,101 @@ async def test_unknown_ids_are_not_found(database: Database) -> None:
         await UserService(database).get_user(uuid.uuid4())
     with pytest.raises(NotFoundError, match="That family does not exist"):
         await FamilyService(database).get_family(uuid.uuid4())
+
+
+async def test_member_details_and_role_change_in_one_transaction(database: Database) -> None:
+    fam = await make_family(database)
+    families = FamilyService(database)
+    result = await families.update_member_details(
+        fam.actor(fam.parent),
+        fam.child.membership_id,
+        {"full_name": "Léa M.", "colour": "#e0674b", "avatar_emoji": "🦄", "email": None},
+        {"role": "viewer", "expected_version": fam.child.version},
+    )
+    assert (result.value.full_name, result.value.colour, result.value.avatar_emoji) == (
+        "Léa M.",
+        "#E0674B",
+        "🦄",
+    )
+    assert result.value.role is Role.VIEWER
+    assert result.value.version == fam.child.version + 1
+    assert {Kind.MEMBERS, Kind.USERS} <= result.changes.kinds
+    members = await families.list_members(Actor.local_admin(), fam.family.id)
+    assert result.value in members
+
+
+async def test_member_details_edit_of_person_only_still_bumps_the_member_version(
+    database: Database,
+) -> None:
+    fam = await make_family(database)
+    families = FamilyService(database)
+    first = await families.update_member_details(
+        fam.actor(fam.owner),
+        fam.child.membership_id,
+        {"avatar_emoji": "🐢"},
+        {"expected_version": fam.child.version},
+    )
+    assert first.value.version == fam.child.version + 1
+    with pytest.raises(ConflictError, match="Someone else changed this member"):
+        await families.update_member_details(
+            fam.actor(fam.parent),
+            fam.child.membership_id,
+            {"avatar_emoji": "🦊"},
+            {"expected_version": fam.child.version},
+        )
+    members = await families.list_members(Actor.local_admin(), fam.family.id)
+    assert next(m for m in members if m.user_id == fam.child.user_id).avatar_emoji == "🐢"
+
+
+async def test_member_details_unchanged_reports_no_changes(database: Database) -> None:
+    fam = await make_family(database)
+    result = await FamilyService(database).update_member_details(
+        fam.actor(fam.owner), fam.child.membership_id, {"full_name": "Léa Martin"}
+    )
+    assert not result.changes
+    assert result.value.version == fam.child.version
+
+
+@pytest.mark.parametrize("who", ["child", "viewer"])
+async def test_children_and_viewers_cannot_edit_member_details(
+    database: Database, who: str
+) -> None:
+    fam = await make_family(database)
+    with pytest.raises(PermissionDeniedError, match=f"A {who} cannot edit members"):
+        await FamilyService(database).update_member_details(
+            fam.actor(getattr(fam, who)), fam.child.membership_id, {"avatar_emoji": "💩"}
+        )
+
+
+async def test_bad_member_details_change_nothing(database: Database) -> None:
+    fam = await make_family(database)
+    families = FamilyService(database)
+    await UserService(database).create_user({"full_name": "Other", "email": "taken@example.com"})
+    cases = [
+        ({"email": "lea@"}, None, "E-mail: value is not a valid email address"),
+        ({"email": "Taken@example.com"}, None, "E-mail: taken@example.com is already used"),
+        ({"full_name": None}, None, "Name: must not be empty"),
+        ({"birth_date": "2999-01-01"}, None, "Birth date: cannot be in the future"),
+        ({"full_name": "X"}, {"role": "owner"}, "Only an owner can make or unmake an owner"),
+    ]
+    for person, member, message in cases:
+        with pytest.raises((InvalidInputError, PermissionDeniedError)) as caught:
+            await families.update_member_details(
+                fam.actor(fam.parent), fam.child.membership_id, person, member
+            )
+        assert message in caught.value.message
+    members = await families.list_members(Actor.local_admin(), fam.family.id)
+    assert fam.child in members
+
+
+async def test_member_details_cannot_demote_the_last_owner(database: Database) -> None:
+    fam = await make_family(database)
+    with pytest.raises(InvalidInputError, match="at least one owner"):
+        await FamilyService(database).update_member_details(
+            fam.actor(fam.owner),
+            fam.owner.membership_id,
+            {"full_name": "Claire"},
+            {"role": "parent"},
+        )
+    members = await FamilyService(database).list_members(Actor.local_admin(), fam.family.id)
+    assert fam.owner in members

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from pydantic import EmailStr, Field, field_validator
 
-from habitdesk.core.models.enums import Role, WeekStart
+from habitdesk.core.enums import Role, WeekStart
 from habitdesk.core.schemas.common import Colour, Name, ReadModel, Schema, TimeZoneName
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import UUID
 
 from sqlalchemy import func, select
@@ -11,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from habitdesk.core.changes import Changes, Kind
 from habitdesk.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from habitdesk.core.models import Family, FamilyMembership, User
+from habitdesk.core.models.base import utcnow
 from habitdesk.core.models.enums import Role
 from habitdesk.core.schemas.people import (
     FamilyCreate,
@@ -300,18 +302,74 @@ class FamilyService(Service):
             actor_role = await require_editor(session, actor, membership.family_id, "change roles")
             check_version(membership, data.expected_version, "member")
             if data.role is not None and data.role != membership.role:
-                touches_owner = Role.OWNER in (data.role, membership.role)
-                if touches_owner and actor_role is not Role.OWNER:
-                    raise PermissionDeniedError("Only an owner can make or unmake an owner.")
-                if membership.role is Role.OWNER:
-                    await self._ensure_another_owner(session, membership)
-                membership.role = data.role
+                await self._change_role(session, membership, data.role, actor_role)
             user = await get_live(session, User, membership.user_id, "person")
             await session.flush()
             return Result(
                 member_read(user, membership),
                 Changes.of(Kind.MEMBERS, family_id=membership.family_id),
             )
+
+    async def update_member_details(
+        self,
+        actor: Actor,
+        membership_id: UUID,
+        person: UserUpdate | dict[str, object],
+        member: MemberUpdate | dict[str, object] | None = None,
+    ) -> Result[MemberRead]:
+        """Edit a member as the family screen does: person fields and role in one transaction.
+
+        Owners and parents of the membership's family may do it (a child editing themselves
+        goes through `UserService.update_user`). `member.expected_version` is the version of
+        the membership (`MemberRead.version`); every change here bumps it, even one that only
+        touches the person, so a second parent saving from a stale copy gets a ConflictError
+        instead of overwriting. `person.expected_version`, when given, is checked against the
+        person's own version too.
+        """
+        person = parse(UserUpdate, person)
+        member = parse(MemberUpdate, member or {})
+        async with self.db.transaction() as session:
+            membership = await get_live(session, FamilyMembership, membership_id, "member")
+            actor_role = await require_editor(session, actor, membership.family_id, "edit members")
+            check_version(membership, member.expected_version, "member")
+            user = await get_live(session, User, membership.user_id, "person")
+            check_version(user, person.expected_version, "person")
+            values = person.model_dump(exclude_unset=True, exclude={"expected_version"})
+            for key, label in (("full_name", "Name"), ("colour", "Colour")):
+                if key in values and values[key] is None:
+                    raise InvalidInputError(f"{label}: must not be empty")
+            born = values.get("birth_date")
+            if born is not None and born > date.today():
+                raise InvalidInputError("Birth date: cannot be in the future")
+            if values.get("email"):
+                await _ensure_email_free(session, values["email"], except_id=user.id)
+            changed = False
+            for key, value in values.items():
+                if getattr(user, key) != value:
+                    setattr(user, key, value)
+                    changed = True
+            if member.role is not None and member.role != membership.role:
+                await self._change_role(session, membership, member.role, actor_role)
+                changed = True
+            if changed:
+                # Touching the membership bumps its version: MemberRead.version covers both rows.
+                membership.updated_at = utcnow()
+            await session.flush()
+            return Result(
+                member_read(user, membership),
+                Changes.of(Kind.MEMBERS, Kind.USERS, family_id=membership.family_id)
+                if changed
+                else Changes(),
+            )
+
+    async def _change_role(
+        self, session: AsyncSession, membership: FamilyMembership, role: Role, actor_role: Role
+    ) -> None:
+        if Role.OWNER in (role, membership.role) and actor_role is not Role.OWNER:
+            raise PermissionDeniedError("Only an owner can make or unmake an owner.")
+        if membership.role is Role.OWNER:
+            await self._ensure_another_owner(session, membership)
+        membership.role = role
 
     async def remove_member(self, actor: Actor, membership_id: UUID) -> Result[None]:
         async with self.db.transaction() as session:

@@ -1,0 +1,77 @@
+"""`View`: a screen. It loads through the task bridge, refreshes in `on_changes`, and when hidden
+only marks itself stale (and refreshes when shown again)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QWidget
+
+from habitdesk.core.changes import Changes, Kind
+from habitdesk.ui.context import AppContext
+
+
+class View(QWidget):
+    screen_id: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    # Kinds of data this screen shows; other changes leave it alone.
+    watches: ClassVar[frozenset[Kind]] = frozenset(Kind)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.stale = True
+        self.setObjectName(f"view-{self.screen_id}")
+        self.setAccessibleName(f"{self.title} screen")
+        context.bus.changes_applied.connect(self.on_changes)
+        context.family_changed.connect(self._selection_changed)
+        context.members_changed.connect(self._selection_changed)
+        context.filter_changed.connect(self._selection_changed)
+        context.actor_changed.connect(self._selection_changed)
+        context.day_changed.connect(self._selection_changed)
+
+    # --- refresh protocol -------------------------------------------------------------------
+
+    def on_changes(self, changes: Changes, initiator: Any) -> None:
+        if not changes.touches(*self.watches):
+            return
+        self._selection_changed()
+
+    def _selection_changed(self) -> None:
+        if self.isVisible():
+            self.refresh()
+        else:
+            self.stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.stale:
+            self.refresh()
+
+    def refresh(self) -> Any:
+        """Reload this screen's data; returns the task (tests await it)."""
+        self.stale = False
+        if self.context.core is None or self.context.family is None:
+            self.show_empty()
+            return None
+        return self.context.tasks.read(self.load(), self.apply, on_error=self.show_error)
+
+    # --- to implement -----------------------------------------------------------------------
+
+    async def load(self) -> Any:
+        """Fetch everything the screen shows, in as few service calls as possible."""
+        raise NotImplementedError
+
+    def apply(self, data: Any) -> None:
+        """Fill the widgets from what `load` returned (runs on the UI thread, never waits)."""
+        raise NotImplementedError
+
+    def show_empty(self) -> None:
+        """No family yet (or no database): nothing to show."""
+
+    def show_error(self, message: str) -> None:
+        window = self.window()
+        show = getattr(window, "show_message", None)
+        if show is not None:
+            show(message, error=True)
