@@ -856,3 +856,104 @@ async def test_checking_steps_at_once_keeps_the_ledger_right(s: Setup) -> None:
     )
     assert (await s.routines.get_run(run.id)).done == 4
     assert await s.points(s.fam.child) == 7
+
+
+# --------------------------------------------------------------------------- the routines screen
+
+
+async def test_list_with_history_gives_each_routine_and_all_its_versions(s: Setup) -> None:
+    morning = await s.create()
+    await s.routines.update_routine(
+        s.owner, morning.id, {"steps": [*MORNING_STEPS, {"title": "Feed the cat"}]}
+    )
+    bedtime = await s.create(name="Bedtime", user_id=s.sibling.user_id)
+    await s.routines.archive_routine(s.owner, bedtime.id)
+
+    found = await s.routines.list_routines_with_history(s.viewer, s.fam.family.id)
+    assert [(h.routine.name, h.routine.archived) for h in found] == [
+        ("Morning routine", False),
+        ("Bedtime", True),
+    ]
+    morning_history = found[0]
+    assert morning_history.routine == await s.routines.get_routine(morning.id)
+    assert morning_history.versions == await s.routines.list_versions(morning.id)
+    assert [v.number for v in morning_history.versions] == [1, 2]
+    assert morning_history.versions[1].changes_from_previous == ["Added step 'Feed the cat'"]
+
+    active = await s.routines.list_routines_with_history(
+        s.viewer, s.fam.family.id, include_archived=False
+    )
+    assert [h.routine.name for h in active] == ["Morning routine"]
+    of_sibling = await s.routines.list_routines_with_history(
+        s.owner, s.fam.family.id, user_id=s.sibling.user_id
+    )
+    assert [h.routine.name for h in of_sibling] == ["Bedtime"]
+
+
+async def test_list_with_history_costs_the_same_queries_for_one_or_many_versions(
+    s: Setup,
+) -> None:
+    async def list_count() -> int:
+        with count_selects(s.db) as statements:
+            await s.routines.list_routines_with_history(s.viewer, s.fam.family.id)
+        return len(statements)
+
+    first = await s.create()
+    one = await list_count()
+    for i in range(4):
+        await s.routines.update_routine(s.owner, first.id, {"steps": [{"title": f"Do {i}"}]})
+        created = await s.create(name=f"Routine {i}")
+        await s.routines.update_routine(s.owner, created.id, {"weekdays": ["sat"]})
+    assert await list_count() == one <= 5
+
+
+async def test_list_with_history_is_for_family_members_only(s: Setup) -> None:
+    stranger = (await UserService(s.db).create_user({"full_name": "Somebody Else"})).value
+    with pytest.raises(PermissionDeniedError, match="Only members of this family"):
+        await s.routines.list_routines_with_history(Actor.member(stranger.id), s.fam.family.id)
+
+
+async def test_edit_routine_hands_it_to_another_member_with_its_history(s: Setup) -> None:
+    routine = await s.create()
+    await s.routines.start_run(s.child, routine.id)
+    result = await s.routines.edit_routine(
+        s.parent,
+        routine.id,
+        {"name": "Morning", "steps": [{"title": "Wake up"}], "expected_version": routine.version},
+        user_id=s.sibling.user_id,
+    )
+    moved = result.value
+    assert (moved.user_id, moved.name, moved.version_count) == (s.sibling.user_id, "Morning", 2)
+    assert result.changes.kinds == {Kind.ROUTINES}
+    # The run already made stays with the child who did it.
+    runs = await s.routines.runs_of_day(s.owner, s.fam.family.id, TODAY)
+    assert [r.user_id for r in runs] == [s.fam.child.user_id]
+    # Only the member changes: no new version for that alone.
+    again = await s.routines.edit_routine(s.owner, routine.id, {}, user_id=s.fam.child.user_id)
+    assert (again.value.user_id, again.value.version_count) == (s.fam.child.user_id, 2)
+    same = await s.routines.edit_routine(s.owner, routine.id, {}, user_id=s.fam.child.user_id)
+    assert not same.changes
+
+
+async def test_edit_routine_refuses_a_viewer_and_then_writes_nothing(s: Setup) -> None:
+    routine = await s.create()
+    with pytest.raises(InvalidInputError, match="Member: Grand-mère is a viewer"):
+        await s.routines.edit_routine(
+            s.owner,
+            routine.id,
+            {"name": "Renamed", "steps": [{"title": "Wake up"}]},
+            user_id=s.fam.viewer.user_id,
+        )
+    # A refused step list after a valid new member: neither is written.
+    with pytest.raises(InvalidInputError, match="Finish by: must be after the start time"):
+        await s.routines.edit_routine(
+            s.owner, routine.id, {"finish_by": "06:00"}, user_id=s.sibling.user_id
+        )
+    assert await s.routines.get_routine(routine.id) == routine
+
+
+async def test_a_child_cannot_hand_a_routine_to_someone_else(s: Setup) -> None:
+    routine = await s.create()
+    with pytest.raises(PermissionDeniedError, match="A child cannot edit routines"):
+        await s.routines.edit_routine(s.child, routine.id, {}, user_id=s.sibling.user_id)
+    assert (await s.routines.get_routine(routine.id)).user_id == s.fam.child.user_id

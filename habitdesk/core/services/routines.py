@@ -40,6 +40,7 @@ from habitdesk.core.models import (
 )
 from habitdesk.core.models.base import utcnow
 from habitdesk.core.models.enums import PointsSource, Role, RunStatus
+from habitdesk.core.schemas.common import ReadModel
 from habitdesk.core.schemas.routines import (
     RoutineCreate,
     RoutineRead,
@@ -66,6 +67,14 @@ from habitdesk.core.services.base import (
 from habitdesk.core.services.ledger import settle_points
 
 T = TypeVar("T")
+
+
+class RoutineHistoryRead(ReadModel):
+    """A routine with every version of it, oldest first (what the routines screen shows)."""
+
+    routine: RoutineRead
+    versions: list[RoutineVersionRead]
+
 
 # PointsEntry.reason holds 200 characters and the ledger prefixes "Undone: " to reversals.
 _REASON_MAX = 190
@@ -142,8 +151,10 @@ def _in_force(versions: Sequence[RoutineVersionRead], day: date) -> RoutineVersi
     return max(candidates, key=lambda v: v.number) if candidates else None
 
 
-def _routine_read(routine: Routine, today: date) -> RoutineRead:
-    versions = _version_reads(routine.versions)
+def _routine_read(
+    routine: Routine, today: date, versions: list[RoutineVersionRead] | None = None
+) -> RoutineRead:
+    versions = versions if versions is not None else _version_reads(routine.versions)
     return RoutineRead(
         id=routine.id,
         family_id=routine.family_id,
@@ -372,6 +383,21 @@ class RoutineService(Service):
 
         Nothing that differs from the latest version: no new version (and the note is unused).
         """
+        return await self.edit_routine(actor, routine_id, data)
+
+    async def edit_routine(
+        self,
+        actor: Actor,
+        routine_id: uuid.UUID,
+        data: RoutineUpdate | dict[str, Any],
+        *,
+        user_id: uuid.UUID | None = None,
+    ) -> Result[RoutineRead]:
+        """What the routine editor saves: `update_routine`, and with `user_id` the routine handed
+        to another member (not a viewer), all in one transaction so a refused part writes nothing.
+
+        The member is not part of a version: runs already made stay with whoever did them.
+        """
         data = parse_routine_input(RoutineUpdate, data)
         given = data.model_fields_set
         async with self.db.transaction() as session:
@@ -395,6 +421,10 @@ class RoutineService(Service):
                 changed = True
             if data.position is not None and data.position != routine.position:
                 routine.position = data.position
+                changed = True
+            if user_id is not None and user_id != routine.user_id:
+                await _require_assignee(session, routine.family_id, user_id)
+                routine.user_id = user_id
                 changed = True
 
             latest = max(routine.versions, key=lambda v: v.number)
@@ -533,6 +563,40 @@ class RoutineService(Service):
                 query = query.where(Routine.archived.is_(False))
             today = _today(family, self._clock())
             return [_routine_read(r, today) for r in await session.scalars(query)]
+
+    async def list_routines_with_history(
+        self,
+        actor: Actor,
+        family_id: uuid.UUID,
+        user_id: uuid.UUID | None = None,
+        include_archived: bool = True,
+    ) -> list[RoutineHistoryRead]:
+        """Each routine with its whole version history (oldest first), in the same five queries
+        as `list_routines` however many routines and versions there are: the routines screen
+        shows the list and the selected routine's history from this one read."""
+        async with self.db.read() as session:
+            family = await get_live(session, Family, family_id, "family")
+            await require_role(session, actor, family_id, READERS, "see this family's routines")
+            query = (
+                select(Routine)
+                .where(Routine.family_id == family_id, Routine.deleted_at.is_(None))
+                .options(_with_versions())
+                .order_by(Routine.position, Routine.created_at, Routine.id)
+            )
+            if user_id is not None:
+                query = query.where(Routine.user_id == user_id)
+            if not include_archived:
+                query = query.where(Routine.archived.is_(False))
+            today = _today(family, self._clock())
+            found: list[RoutineHistoryRead] = []
+            for routine in await session.scalars(query):
+                versions = _version_reads(routine.versions)
+                found.append(
+                    RoutineHistoryRead(
+                        routine=_routine_read(routine, today, versions), versions=versions
+                    )
+                )
+            return found
 
     async def list_versions(self, routine_id: uuid.UUID) -> list[RoutineVersionRead]:
         """The version history, oldest first, each with what changed since the previous one."""
