@@ -1,0 +1,370 @@
+"""The Today screen's one read: each member's routines and habits of a day, in six statements.
+
+A screen switch must show its data with a handful of statements whatever the length of the
+history, so this does not call the routine and habit services (four to five statements each);
+it runs the same queries, joined:
+
+1. the family (its time zone and day-start hour say which day is "today"),
+2. the members (the acting member's role comes from the same rows: no separate check),
+3. the habits with every version of their rules,
+4. the habit entries of the frequency window ending on the day (never older history),
+5. the routines with every version and its steps,
+6. the runs of the day with their step checks.
+
+The judging itself is the habit and routine services' own: `habit_rules` decides which rules
+hold and whether a habit is due, and the read-models are built by the same helpers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from uuid import UUID
+
+from sqlalchemy import and_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import contains_eager
+
+from habitdesk.core.db.database import Database
+from habitdesk.core.domain import habit_rules
+from habitdesk.core.domain.days import family_today
+from habitdesk.core.domain.weekdays import includes, mask_from_names
+from habitdesk.core.errors import InvalidInputError, PermissionDeniedError
+from habitdesk.core.models import (
+    Family,
+    FamilyMembership,
+    Habit,
+    HabitVersion,
+    Routine,
+    RoutineRun,
+    RoutineStep,
+    RoutineStepCheck,
+    RoutineVersion,
+    User,
+)
+from habitdesk.core.models.base import utcnow
+from habitdesk.core.models.enums import EntryStatus, Role, RunStatus
+from habitdesk.core.schemas.habits import HabitDueRead, HabitEntryRead, HabitVersionRead
+from habitdesk.core.schemas.people import FamilyRead, MemberRead
+from habitdesk.core.schemas.routines import (
+    RoutineRunRead,
+    RoutineStepRead,
+    RoutineVersionRead,
+    RunStepRead,
+)
+from habitdesk.core.schemas.today import DayOverview, MemberDayRead, RoutineDayRead
+from habitdesk.core.services.base import Actor, Service, get_live
+from habitdesk.core.services.habits import (
+    _E,
+    _H,
+    _HABITS,
+    _RAW_ENTRY_COLUMNS,
+    _family_habits,
+    _fetch_entries,
+    habit_read,
+    version_read,
+)
+from habitdesk.core.services.people import member_read
+from habitdesk.core.services.routines import _in_force, _routine_read, _version_reads
+
+# Viewers only read: they have no routines or habits of their own to do.
+DOERS = frozenset({Role.OWNER, Role.PARENT, Role.CHILD})
+
+
+class TodayService(Service):
+    def __init__(self, database: Database, *, clock: Callable[[], datetime] = utcnow) -> None:
+        super().__init__(database)
+        # Injected so tests can stand on either side of midnight or the day-start hour.
+        self._clock = clock
+
+    async def day_overview(
+        self, actor: Actor, family_id: UUID, day: date | None = None
+    ) -> DayOverview:
+        """Each member's routines and habits of `day` (default: the family's today), what is due
+        and what is not, with the day's runs, entries and points. Any member may read it; a day
+        after the family's today is refused."""
+        async with self.db.read() as session:
+            family = await get_live(session, Family, family_id, "family")
+            today = family_today(family.time_zone, family.day_start_hour, self._clock())
+            day = day or today
+            if day > today:
+                raise InvalidInputError(
+                    f"Day: {day.isoformat()} is in the future; pick today ({today.isoformat()}) "
+                    "or an earlier day."
+                )
+            members = await _members(session, family_id)
+            _require_member(actor, members)
+            doers = [m for m in members if m.role in DOERS]
+            habits = await _habits_of_day(session, family_id, day)
+            routines = await _routines_of_day(session, family_id, day, today)
+            return DayOverview(
+                family=FamilyRead.model_validate(family),
+                day=day,
+                today=today,
+                members=[_member_day(m, routines, habits) for m in doers],
+            )
+
+
+# --- who ------------------------------------------------------------------------------------
+
+
+async def _members(session: AsyncSession, family_id: UUID) -> list[MemberRead]:
+    rows = await session.execute(
+        select(User, FamilyMembership)
+        .join(FamilyMembership, FamilyMembership.user_id == User.id)
+        .where(
+            FamilyMembership.family_id == family_id,
+            FamilyMembership.deleted_at.is_(None),
+            User.deleted_at.is_(None),
+        )
+        .order_by(FamilyMembership.position, FamilyMembership.created_at)
+    )
+    return [member_read(user, membership) for user, membership in rows.all()]
+
+
+def _require_member(actor: Actor, members: Sequence[MemberRead]) -> None:
+    """The same rule as `services.base.require_role(..., READERS, ...)`, from rows in hand."""
+    if actor.system:
+        return
+    if actor.user_id is None or all(m.user_id != actor.user_id for m in members):
+        raise PermissionDeniedError("Only members of this family can see this family's day.")
+
+
+# --- habits ---------------------------------------------------------------------------------
+
+
+async def _habits_of_day(session: AsyncSession, family_id: UUID, day: date) -> list[HabitDueRead]:
+    """What `HabitService.habits_due_on` answers, with the habits and their versions read in
+    one statement instead of two."""
+    rows = await session.execute(
+        _family_habits(family_id)
+        .where(~Habit.archived)
+        .add_columns(HabitVersion)
+        .join(HabitVersion, HabitVersion.habit_id == Habit.id)
+        .order_by(HabitVersion.number)
+    )
+    habits: dict[UUID, Habit] = {}
+    versions: dict[UUID, list[HabitVersionRead]] = defaultdict(list)
+    for habit, version in rows.all():
+        habits.setdefault(habit.id, habit)
+        versions[habit.id].append(version_read(version))
+    in_force = {h: habit_rules.version_for_day(versions[h], day) for h in habits}
+    longest = max((v.rules().period_days for v in in_force.values()), default=1)
+    window_start = date.fromordinal(day.toordinal() - longest + 1)
+    entries: dict[UUID, dict[date, HabitEntryRead]] = defaultdict(dict)
+    if habits:
+        found = await _fetch_entries(
+            session,
+            select(*_RAW_ENTRY_COLUMNS)
+            .join(_HABITS, _H.id == _E.habit_id)
+            .where(
+                _H.family_id == family_id,
+                _H.deleted_at.is_(None),
+                _E.day >= window_start,
+                _E.day <= day,
+                _E.deleted_at.is_(None),
+            ),
+        )
+        for entry in found:
+            entries[entry.habit_id][entry.day] = entry
+    result = []
+    for habit in habits.values():
+        version = in_force[habit.id]
+        rules = version.rules()
+        started = version.effective_from <= day
+        done = [d for d, e in entries[habit.id].items() if e.status is EntryStatus.DONE]
+        result.append(
+            HabitDueRead(
+                habit=habit_read(habit, version),
+                due=started and habit_rules.is_due(rules, day, done),
+                started=started,
+                entry=entries[habit.id].get(day),
+                completions_in_window=habit_rules.completions_in_window(rules, day, done),
+            )
+        )
+    return result
+
+
+# --- routines -------------------------------------------------------------------------------
+
+
+async def _routines_of_day(
+    session: AsyncSession, family_id: UUID, day: date, today: date
+) -> list[RoutineDayRead]:
+    """Routines that have started by `day`, each with its run of the day (if any)."""
+    routines = (
+        (
+            await session.scalars(
+                select(Routine)
+                .join(Routine.versions)
+                .outerjoin(RoutineVersion.steps)
+                .where(
+                    Routine.family_id == family_id,
+                    Routine.deleted_at.is_(None),
+                    ~Routine.archived,
+                )
+                .options(contains_eager(Routine.versions).contains_eager(RoutineVersion.steps))
+                .order_by(
+                    Routine.position,
+                    Routine.created_at,
+                    Routine.id,
+                    RoutineVersion.number,
+                    RoutineStep.position,
+                )
+            )
+        )
+        .unique()
+        .all()
+    )
+    if not routines:
+        return []
+    runs: dict[UUID, RoutineRun] = {}
+    checks: dict[UUID, dict[UUID, RoutineStepCheck]] = defaultdict(dict)
+    rows = await session.execute(
+        select(RoutineRun, RoutineStepCheck)
+        .outerjoin(
+            RoutineStepCheck,
+            and_(RoutineStepCheck.run_id == RoutineRun.id, RoutineStepCheck.deleted_at.is_(None)),
+        )
+        .where(
+            RoutineRun.routine_id.in_([r.id for r in routines]),
+            RoutineRun.day == day,
+            RoutineRun.deleted_at.is_(None),
+        )
+    )
+    for found, check in rows.all():
+        runs[found.id] = found
+        if check is not None:
+            checks[found.id][check.step_id] = check
+    # At most one run per routine, member and day; a run by someone the routine belonged to
+    # before it was handed over is theirs, not the routine's member's.
+    run_of = {(r.routine_id, r.user_id): r for r in runs.values()}
+    result = []
+    for routine in routines:
+        version_reads = _version_reads(routine.versions)
+        version = _in_force(version_reads, day)
+        if version is None:
+            continue  # it starts later: nothing to do that day
+        run = run_of.get((routine.id, routine.user_id))
+        run_read = None
+        if run is not None:
+            run_read = _run_read(routine, run, checks[run.id])
+            steps = run_read.steps
+        else:
+            steps = [_unchecked(step) for step in version.steps]
+        done = sum(1 for s in steps if s.checked)
+        result.append(
+            RoutineDayRead(
+                routine=_routine_read(routine, today, version_reads),
+                version=version,
+                due=_scheduled(version, day),
+                run=run_read,
+                steps=steps,
+                done=done,
+                total=len(steps),
+                points_earned=sum(s.points or 0 for s in steps if s.checked),
+                points_possible=sum(s.points or 0 for s in steps),
+            )
+        )
+    return result
+
+
+def _scheduled(version: RoutineVersionRead, day: date) -> bool:
+    return includes(mask_from_names(version.weekdays), day)
+
+
+def _unchecked(step: RoutineStepRead) -> RunStepRead:
+    return RunStepRead(
+        step_id=step.id,
+        position=step.position,
+        title=step.title,
+        duration_minutes=step.duration_minutes,
+        points=step.points,
+        checked=False,
+        checked_at=None,
+        checked_by=None,
+    )
+
+
+def _run_read(
+    routine: Routine, run: RoutineRun, checks: dict[UUID, RoutineStepCheck]
+) -> RoutineRunRead:
+    """The run as `RoutineService` reads it (its `_run_reads`), from rows already in hand."""
+    version = next(v for v in routine.versions if v.id == run.version_id)
+    steps = [
+        RunStepRead(
+            step_id=s.id,
+            position=s.position,
+            title=s.title,
+            duration_minutes=s.duration_minutes,
+            points=s.points,
+            checked=s.id in checks,
+            checked_at=checks[s.id].checked_at if s.id in checks else None,
+            checked_by=checks[s.id].checked_by if s.id in checks else None,
+        )
+        for s in sorted(version.steps, key=lambda s: s.position)
+    ]
+    return RoutineRunRead(
+        id=run.id,
+        routine_id=routine.id,
+        routine_name=routine.name,
+        family_id=routine.family_id,
+        user_id=run.user_id,
+        day=run.day,
+        status=run.status,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        version=run.version,
+        version_id=version.id,
+        version_number=version.number,
+        scheduled=includes(version.weekdays, run.day),
+        steps=steps,
+        done=sum(1 for s in steps if s.checked),
+        total=len(steps),
+        points_earned=sum(s.points or 0 for s in steps if s.checked),
+        points_possible=sum(s.points or 0 for s in steps),
+    )
+
+
+# --- per member -----------------------------------------------------------------------------
+
+
+def _member_day(
+    member: MemberRead, routines: Sequence[RoutineDayRead], habits: Sequence[HabitDueRead]
+) -> MemberDayRead:
+    mine_r = [r for r in routines if r.routine.user_id == member.user_id]
+    mine_h = [h for h in habits if h.habit.user_id == member.user_id]
+    due_r = [r for r in mine_r if r.due]
+    due_h = [h for h in mine_h if h.due]
+    counted_r = [r for r in due_r if not _run_skipped(r)]
+    counted_h = [h for h in due_h if not _entry_is(h, EntryStatus.SKIPPED)]
+    done = sum(1 for r in counted_r if r.complete) + sum(
+        1 for h in counted_h if _entry_is(h, EntryStatus.DONE)
+    )
+    earned = sum(r.points_earned for r in mine_r) + sum(
+        h.habit.points for h in mine_h if _entry_is(h, EntryStatus.DONE)
+    )
+    possible = sum(r.points_possible for r in counted_r) + sum(h.habit.points for h in counted_h)
+    return MemberDayRead(
+        member=member,
+        routines=due_r,
+        habits=due_h,
+        not_due_routines=[r for r in mine_r if not r.due],
+        not_due_habits=[h for h in mine_h if not h.due],
+        done=done,
+        total=len(counted_r) + len(counted_h),
+        points_earned=earned,
+        points_possible=possible,
+    )
+
+
+def _run_skipped(item: RoutineDayRead) -> bool:
+    return item.run is not None and item.run.status is RunStatus.SKIPPED
+
+
+def _entry_is(item: HabitDueRead, status: EntryStatus) -> bool:
+    return item.entry is not None and item.entry.status is status
+
+
+__all__ = ["DOERS", "TodayService"]
