@@ -29,6 +29,14 @@ _GEOMETRY = "window/geometry"
 _LAST_SCREEN = "window/lastScreen"
 
 
+def _index_of(combo: QComboBox, value: UUID | None) -> int:
+    """findData compares the wrapped objects, not UUID equality: look it up ourselves."""
+    for index in range(combo.count()):
+        if combo.itemData(index) == value:
+            return index
+    return 0
+
+
 class MainWindow(QMainWindow):
     close_requested = Signal()
     screen_changed = Signal(str)
