@@ -19,7 +19,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from habitdesk.core import paths
+from habitdesk.core import paths, secrets
 
 
 class SavedSettingsSource(PydanticBaseSettingsSource):
@@ -70,14 +70,18 @@ class Settings(BaseSettings):
         return self.database_url is None
 
     def runtime_url(self) -> str:
-        """The URL the app connects with: the configured one, or the embedded SQLite file."""
+        """The URL the app connects with: the configured one, or the embedded SQLite file.
+
+        A URL saved without its password gets it here, from the keyring or from a password the
+        user typed at start (habitdesk.core.secrets); it is never written back anywhere.
+        """
         if self.database_url is not None:
-            return self.database_url.get_secret_value()
+            return secrets.fill_password(self.database_url.get_secret_value())
         return "sqlite+aiosqlite:///" + str(self.sqlite_path())
 
     def migration_url(self) -> str:
         if self.direct_url is not None:
-            return self.direct_url.get_secret_value()
+            return secrets.fill_password(self.direct_url.get_secret_value())
         return self.runtime_url()
 
     def sqlite_path(self) -> Path:

@@ -99,9 +99,10 @@ def _style_sheet(dark: bool) -> str:
     nav = "#181B1F" if dark else "#EBEDF1"
     return f"""
     QWidget {{ font-size: 10pt; }}
-    #navigation {{ background: {nav}; border: none; padding-top: 8px; }}
+    #navigation {{ background: {nav}; border: none; padding-top: 8px; outline: 0; }}
     #navigation::item {{ padding: 9px 14px; border-radius: 6px; margin: 1px 8px; }}
-    #navigation::item:selected {{ background: {ACCENT}; color: white; }}
+    #navigation::item:selected {{ background: {ACCENT}; color: white; border: none; }}
+    #navigation::item:hover:!selected {{ background: {border}; }}
     #header {{ border-bottom: 1px solid {border}; }}
     #familyName {{ font-size: 15pt; font-weight: 600; }}
     #screenTitle {{ font-size: 17pt; font-weight: 600; }}

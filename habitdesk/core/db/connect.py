@@ -7,9 +7,11 @@ user to run `habitdesk db upgrade`.
 
 from __future__ import annotations
 
+import asyncio
+
 from habitdesk.core.config import Settings
 from habitdesk.core.db.database import Database, schema_problem
-from habitdesk.core.db.urls import Backend, parse_database_url
+from habitdesk.core.db.urls import Backend, DatabaseTarget, parse_database_url
 
 
 def database_for(settings: Settings, *, for_migrations: bool = False) -> Database:
@@ -26,11 +28,28 @@ async def open_database(settings: Settings) -> Database:
         if state.is_current:
             return db
         if db.backend is Backend.SQLITE and not state.is_ahead:
-            from habitdesk.core.db.migrate import upgrade
-
-            await upgrade(db)
+            await migrate_in_worker(db.target)
             return db
         raise schema_problem(state)
     except BaseException:
         await db.dispose()
         raise
+
+
+async def migrate_in_worker(target: DatabaseTarget) -> None:
+    """Upgrade to head on a worker thread with an engine and event loop of its own.
+
+    Importing Alembic (≈0.25 s) and running DDL are synchronous work; on the app's loop they
+    would freeze the window on the first start.
+    """
+
+    async def run() -> None:
+        from habitdesk.core.db.migrate import upgrade
+
+        worker_db = Database(target)
+        try:
+            await upgrade(worker_db)
+        finally:
+            await worker_db.dispose()
+
+    await asyncio.to_thread(asyncio.run, run())

@@ -1,0 +1,127 @@
+"""`Shell`: opens the core, shows the window, loads the family, and shuts down in order.
+
+Kept apart from app.py so tests and the screenshot command can drive the same start-up on their
+own event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from uuid import UUID
+
+from PySide6.QtCore import QObject, QSettings, Signal
+
+from habitdesk.core.appcore import AppCore
+from habitdesk.core.config import Settings
+from habitdesk.core.errors import DatabaseConnectionError, HabitDeskError, SchemaMismatchError
+from habitdesk.ui.context import AppContext
+from habitdesk.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+_LAST_FAMILY = "session/familyId"
+
+
+class Shell(QObject):
+    # Emitted once the family (or the empty state) is on screen.
+    ready = Signal()
+    # The first-run wizard is wanted (no family yet).
+    setup_needed = Signal()
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+        self.settings = settings
+        self.context = AppContext(None, settings, self)
+        self.window = MainWindow(self.context)
+        self.window.close_requested.connect(self._close_requested)
+        self.closed: asyncio.Future[None] = asyncio.get_event_loop().create_future()
+        self.wizard: QObject | None = None
+        # Set by the set-up flow: asks for a shared database's password when neither the
+        # keyring nor this run knows it (open(), not exec()); False means "stay offline".
+        self.before_connect: Callable[[], Awaitable[bool]] | None = None
+
+    async def start(self, *, show: bool = True) -> None:
+        self.window.restore_state()
+        if show:
+            self.window.show()
+        if self.before_connect is not None and not await self.before_connect():
+            self.ready.emit()
+            return
+        try:
+            core = await AppCore.open(self.settings)
+        except SchemaMismatchError as exc:
+            self.window.set_connection_state("offline", exc.message)
+            self.window.show_message(f"{exc.message} {exc.hint or ''}".strip(), error=True)
+            self.window.show_screen("settings")
+            self.ready.emit()
+            return
+        except DatabaseConnectionError as exc:
+            self.window.set_connection_state("offline", exc.message)
+            self.window.show_message(f"Offline: {exc}", error=True)
+            self.ready.emit()
+            return
+        await self.attach(core)
+
+    async def attach(self, core: AppCore) -> None:
+        """Use `core` from now on (start-up, or after the wizard connected somewhere else)."""
+        previous = self.context.core
+        self.context.core = core
+        if previous is not None and previous is not core:
+            await previous.close()
+        info = core.connection
+        self.window.set_connection_state(
+            "local" if info.kind == "local" else "online", info.display
+        )
+        await self.load_family()
+
+    async def load_family(self, family_id: UUID | None = None) -> None:
+        core = self.context.core
+        assert core is not None
+        try:
+            families = await core.families.list_families()
+            if not families:
+                self.context.set_family(None, [])
+                self._refresh_visible()
+                self.setup_needed.emit()
+                self.ready.emit()
+                return
+            wanted = family_id or _saved_family_id()
+            family = next((f for f in families if f.id == wanted), families[0])
+            from habitdesk.core.services.base import Actor
+
+            members = await core.families.list_members(Actor.local_admin(), family.id)
+        except HabitDeskError as exc:
+            self.window.show_message(str(exc), error=True)
+            self.ready.emit()
+            return
+        QSettings().setValue(_LAST_FAMILY, str(family.id))
+        self.context.set_family(family, members)
+        self._refresh_visible()
+        self.ready.emit()
+
+    def _refresh_visible(self) -> None:
+        view = self.window.view(self.window.current_screen)
+        if view.stale and view.isVisible():
+            view.refresh()
+
+    def _close_requested(self) -> None:
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+    async def shutdown(self) -> None:
+        """Pending work finishes, the engine is disposed, then the window goes."""
+        await self.context.tasks.close()
+        if self.context.core is not None:
+            await self.context.core.close()
+            self.context.core = None
+        self.window.allow_close()
+        self.window.close()
+
+
+def _saved_family_id() -> UUID | None:
+    value = QSettings().value(_LAST_FAMILY)
+    try:
+        return UUID(str(value)) if value else None
+    except ValueError:
+        return None
