@@ -13,11 +13,14 @@ from habitdesk.core.config import Settings
 from habitdesk.core.db.database import Database
 from habitdesk.core.db.urls import Backend
 from habitdesk.core.services.activity import ExerciseService
+from habitdesk.core.services.habit_overview import HabitOverviewService
 from habitdesk.core.services.habits import HabitService
 from habitdesk.core.services.lookup import LookupService
 from habitdesk.core.services.people import FamilyService, UserService
 from habitdesk.core.services.points import PointsService
 from habitdesk.core.services.routines import RoutineService
+from habitdesk.core.services.stats import StatsService
+from habitdesk.core.services.today import TodayService
 
 
 @dataclass(frozen=True)
@@ -36,9 +39,12 @@ class AppCore:
         self.families = FamilyService(database)
         self.routines = RoutineService(database)
         self.habits = HabitService(database)
+        self.habit_overview = HabitOverviewService(database)
         self.exercise = ExerciseService(database)
         self.points = PointsService(database)
         self.lookup = LookupService(database)
+        self.today = TodayService(database)
+        self.stats = StatsService(database)
 
     @classmethod
     async def open(cls, settings: Settings) -> AppCore:

@@ -1,0 +1,43 @@
+"""The Habits screen in one read: each habit, its rules, its last days and its streaks."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from habitdesk.core.enums import EntryStatus
+from habitdesk.core.schemas.common import ReadModel
+from habitdesk.core.schemas.habits import HabitRead, HabitVersionRead
+
+STRIP_DAYS = 30
+
+
+class StripDay(ReadModel):
+    """One day of the recent strip: what was recorded (nothing: `status` None), whether the
+    day counts toward the streak (done, or covered by an "X times per Y days" window), and
+    whether the rules of that day asked for anything (weekday rules: only the chosen days)."""
+
+    day: date
+    status: EntryStatus | None = None
+    value: float | None = None
+    held: bool = False
+    due: bool = True
+
+
+class StreakRead(ReadModel):
+    """A run of held days (see habitdesk.core.domain.streaks); length 0 when there is none."""
+
+    length: int = 0
+    start: date | None = None
+    end: date | None = None
+
+
+class HabitOverviewRead(ReadModel):
+    habit: HabitRead  # with the rules in force on the overview's day
+    versions: tuple[HabitVersionRead, ...]  # oldest first
+    days: tuple[StripDay, ...]  # the last STRIP_DAYS days, oldest first, the overview's day last
+    current_streak: StreakRead
+    best_streak: StreakRead
+    total_done: int  # days recorded as done, ever
+
+
+__all__ = ["STRIP_DAYS", "HabitOverviewRead", "StreakRead", "StripDay"]

@@ -1,0 +1,247 @@
+"""History and insights: a habit's days with their scores, streaks, and completion rates.
+
+Statistics cover years of days for dozens of habits, so the long series are column-wise tuples
+(as in `EntryHistoryRead`), and completion counts are aligned with one shared list of periods
+(`PeriodsRead`) instead of repeating each week's label and dates for every habit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import NamedTuple
+from uuid import UUID
+
+from habitdesk.core.domain.completion import Period, PeriodRate
+from habitdesk.core.domain.history_days import DayStatus
+from habitdesk.core.enums import Direction, HabitKind, Role, WeekStart
+from habitdesk.core.schemas.common import ReadModel
+
+
+class DayStatsRead(ReadModel):
+    """One day of a habit: what was recorded (status `none` and value None when nothing was)
+    and the habit's strength score at the end of that day (0 … 1)."""
+
+    day: date
+    status: DayStatus
+    value: float | None
+    note: str | None
+    score: float
+
+
+class StreakRead(ReadModel):
+    start: date  # the first held day
+    end: date  # the last held day
+    length: int  # held days (neutral days inside the run do not count)
+
+
+class HabitStatsRead(ReadModel):
+    """One habit over `start` … `end` (both included), each day judged by the rules of its day.
+
+    Streaks and `score` are as of `end`; the scores count the whole history from `first_day`
+    (the habit's first rules, or an earlier recorded day), not just the days shown.
+    """
+
+    habit_id: UUID
+    family_id: UUID
+    user_id: UUID
+    name: str
+    kind: HabitKind
+    unit: str | None
+    direction: Direction
+    archived: bool
+    first_day: date
+    start: date
+    end: date
+    today: date
+    current_streak: int
+    best_streak: int
+    # The longest runs, longest first (the current one among them when long enough).
+    best_streaks: tuple[StreakRead, ...]
+    current: StreakRead | None
+    score: float
+    days: tuple[DayStatsRead, ...]
+
+
+class HabitHistoryRead(ReadModel):
+    """One habit's every day from `start` on, column by column: day i is `start` + i days,
+    with statuses[i], values[i] (None when nothing was recorded), notes[i] and scores[i]."""
+
+    habit_id: UUID
+    user_id: UUID
+    name: str
+    kind: HabitKind
+    unit: str | None
+    direction: Direction
+    archived: bool
+    start: date
+    statuses: tuple[DayStatus, ...]
+    values: tuple[float | None, ...]
+    notes: tuple[str | None, ...]
+    scores: tuple[float, ...]
+
+    def __len__(self) -> int:
+        return len(self.statuses)
+
+    def rows(self) -> Iterator[HistoryDay]:
+        """The days one by one, oldest first."""
+        base = self.start.toordinal()
+        return map(
+            HistoryDay._make,
+            zip(
+                map(date.fromordinal, range(base, base + len(self.statuses))),
+                self.statuses,
+                self.values,
+                self.notes,
+                self.scores,
+                strict=True,
+            ),
+        )
+
+
+class HistoryDay(NamedTuple):
+    day: date
+    status: DayStatus
+    value: float | None
+    note: str | None
+    score: float
+
+
+class MemberHistoryRead(ReadModel):
+    user_id: UUID
+    full_name: str
+    role: Role
+    habits: tuple[HabitHistoryRead, ...]
+
+
+class FamilyHistoryRead(ReadModel):
+    """Every habit's history up to `end`, member by member, in the family's order."""
+
+    family_id: UUID
+    family_name: str
+    end: date
+    members: tuple[MemberHistoryRead, ...]
+
+
+class PeriodsRead(ReadModel):
+    """The weeks (months, years) that completion counts are aligned with: period i is
+    labels[i], from starts[i] to ends[i]."""
+
+    period: Period
+    labels: tuple[str, ...]
+    starts: tuple[date, ...]
+    ends: tuple[date, ...]
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+
+class CountsRead(ReadModel):
+    """Done and due days per period, aligned with a `PeriodsRead`."""
+
+    done: tuple[int, ...]
+    due: tuple[int, ...]
+
+    def rates(self) -> tuple[float | None, ...]:
+        """done / due per period; None where nothing was due."""
+        return tuple(d / u if u else None for d, u in zip(self.done, self.due, strict=True))
+
+
+class CompletionRead(ReadModel):
+    """Completion per week, month and year, and over the whole range: done / due days,
+    skipped days in neither (see `habitdesk.core.domain.completion`)."""
+
+    weeks: CountsRead
+    months: CountsRead
+    years: CountsRead
+    done: int
+    due: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.done / self.due if self.due else None
+
+    def counts(self, period: Period) -> CountsRead:
+        return {Period.WEEK: self.weeks, Period.MONTH: self.months, Period.YEAR: self.years}[period]
+
+
+class HabitInsightRead(ReadModel):
+    habit_id: UUID
+    name: str
+    kind: HabitKind
+    unit: str | None
+    archived: bool
+    first_day: date
+    current_streak: int
+    best_streak: int
+    best_streaks: tuple[StreakRead, ...]
+    # Strength at the analytics' end day.
+    score: float
+    completion: CompletionRead
+
+
+class RoutineInsightRead(ReadModel):
+    routine_id: UUID
+    name: str
+    archived: bool
+    first_day: date
+    completion: CompletionRead
+
+
+class MemberInsightRead(ReadModel):
+    """A member's habits and routines, and their completion together."""
+
+    user_id: UUID
+    full_name: str
+    role: Role
+    habits: tuple[HabitInsightRead, ...]
+    routines: tuple[RoutineInsightRead, ...]
+    completion: CompletionRead
+
+
+class AnalyticsRead(ReadModel):
+    """Completion over `start` … `end` per member (and for the family), with each habit's
+    streaks and score as of `end`. Counts align with `weeks`, `months` and `years`."""
+
+    family_id: UUID
+    start: date
+    end: date
+    today: date
+    week_start: WeekStart
+    weeks: PeriodsRead
+    months: PeriodsRead
+    years: PeriodsRead
+    members: tuple[MemberInsightRead, ...]
+    completion: CompletionRead
+
+    def periods(self, period: Period) -> PeriodsRead:
+        return {Period.WEEK: self.weeks, Period.MONTH: self.months, Period.YEAR: self.years}[period]
+
+    def rates(self, period: Period, completion: CompletionRead) -> list[PeriodRate]:
+        """One item's (or member's, or the family's) counts as labelled periods."""
+        grid = self.periods(period)
+        counts = completion.counts(period)
+        return [
+            PeriodRate(label, start, end, done, due)
+            for label, start, end, done, due in zip(
+                grid.labels, grid.starts, grid.ends, counts.done, counts.due, strict=True
+            )
+        ]
+
+
+__all__ = [
+    "AnalyticsRead",
+    "CompletionRead",
+    "CountsRead",
+    "DayStatsRead",
+    "FamilyHistoryRead",
+    "HabitHistoryRead",
+    "HabitInsightRead",
+    "HabitStatsRead",
+    "HistoryDay",
+    "MemberHistoryRead",
+    "MemberInsightRead",
+    "PeriodsRead",
+    "RoutineInsightRead",
+    "StreakRead",
+]

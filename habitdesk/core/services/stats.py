@@ -1,0 +1,740 @@
+"""History and insights: a habit's days with scores and streaks; completion rates per member and
+for the family; every habit's history for the CSV export.
+
+Reads only, each in one read transaction and a fixed number of statements however long the
+history is. The judging is the domain's: `history_days` lays the days out, `scores` (Loop's
+strength), `streaks` and `completion` judge them, each day by the rules of its day.
+
+Entries are read with HabitService's readers (`habits._fetch_entries`, its versions query and
+its family/habit ordering). The family-wide statistics read years of entries for every habit,
+so they run a leaner statement of their own (only the columns the judging needs) and turn the
+rows into days column by column with C-level passes (see `_lay_out`); the benchmark
+benchmarks/bench_analytics.py measures the whole call.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from itertools import compress
+from operator import add
+from typing import Any, cast
+from uuid import UUID
+
+from sqlalchemy import Table, case, func, select, type_coerce
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import NullType
+
+from habitdesk.core.db.database import Database
+from habitdesk.core.domain import streaks as streak_rules
+from habitdesk.core.domain.completion import (
+    CompletionTally,
+    OutcomeCounts,
+    Period,
+    habit_outcomes,
+    routine_outcomes,
+)
+from habitdesk.core.domain.days import family_today
+from habitdesk.core.domain.history_days import (
+    DayStatus,
+    HabitDays,
+    history_start,
+    routine_days,
+    routine_run_status,
+    rule_spans,
+)
+from habitdesk.core.domain.scores import habit_scores, initial_score
+from habitdesk.core.enums import EntryStatus, Role, RunStatus, WeekStart
+from habitdesk.core.errors import InvalidInputError, NotFoundError
+from habitdesk.core.models import (
+    Family,
+    FamilyMembership,
+    Habit,
+    HabitEntry,
+    Routine,
+    RoutineRun,
+    RoutineStep,
+    RoutineStepCheck,
+    RoutineVersion,
+    User,
+)
+from habitdesk.core.models.base import utcnow
+from habitdesk.core.schemas.habits import HabitVersionRead
+from habitdesk.core.schemas.stats import (
+    AnalyticsRead,
+    CompletionRead,
+    CountsRead,
+    DayStatsRead,
+    FamilyHistoryRead,
+    HabitHistoryRead,
+    HabitInsightRead,
+    HabitStatsRead,
+    MemberHistoryRead,
+    MemberInsightRead,
+    PeriodsRead,
+    RoutineInsightRead,
+    StreakRead,
+)
+from habitdesk.core.services.base import READERS, Actor, Service, get_live, require_role
+from habitdesk.core.services.habits import (
+    _RAW_ENTRY_COLUMNS,
+    _collector_paused,
+    _day,
+    _family_habits,
+    _fetch_entries,
+    _uuid,
+    _versions_by_habit,
+    _versions_of,
+)
+
+BEST_STREAKS = 3
+
+_E = cast(Table, HabitEntry.__table__).c
+_R = cast(Table, RoutineRun.__table__).c
+# Only what the judging needs, without SQLAlchemy's per-value processing (converted below).
+_LEAN_COLUMNS = tuple(
+    type_coerce(_E[name], NullType()) for name in ("habit_id", "day", "status", "value")
+)
+_NOTE_COLUMN = type_coerce(_E.note, NullType())
+
+_STATUS_OF: dict[Any, DayStatus] = {
+    **{s.value: DayStatus(s.value) for s in EntryStatus},
+    **{s: DayStatus(s.value) for s in EntryStatus},
+}
+_RUN_STATUS: dict[Any, RunStatus] = {
+    **{s.value: s for s in RunStatus},
+    **{s: s for s in RunStatus},
+}
+_NONE = DayStatus.NONE
+_DONE = DayStatus.DONE
+_SKIPPED = DayStatus.SKIPPED
+
+
+# --- what is read --------------------------------------------------------------------------------
+
+
+@dataclass
+class _HabitDef:
+    habit: Habit
+    versions: list[HabitVersionRead]
+
+
+@dataclass
+class _Member:
+    user_id: UUID
+    full_name: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class _RoutineVersionDef:
+    effective_from: date
+    number: int
+    weekdays: int
+
+
+@dataclass
+class _RoutineDef:
+    routine: Routine
+    versions: list[_RoutineVersionDef]
+    runs: list[tuple[date, DayStatus]] = field(default_factory=list)
+
+
+def _check_range(start: date, end: date, today: date) -> None:
+    if end > today:
+        raise InvalidInputError(
+            f"Dates: the end ({end.isoformat()}) is after today ({today.isoformat()}); "
+            "statistics stop at today."
+        )
+    if start > end:
+        raise InvalidInputError(
+            f"Dates: the start ({start.isoformat()}) is after the end ({end.isoformat()})."
+        )
+
+
+async def _members(
+    session: AsyncSession, family_id: UUID, user_id: UUID | None
+) -> dict[UUID, _Member]:
+    query = (
+        select(User.id, User.full_name, FamilyMembership.role)
+        .join(FamilyMembership, FamilyMembership.user_id == User.id)
+        .where(
+            FamilyMembership.family_id == family_id,
+            FamilyMembership.deleted_at.is_(None),
+            User.deleted_at.is_(None),
+        )
+        .order_by(FamilyMembership.position, FamilyMembership.created_at)
+    )
+    if user_id is not None:
+        query = query.where(User.id == user_id)
+    rows = (await session.execute(query)).all()
+    return {row.id: _Member(row.id, row.full_name, row.role) for row in rows}
+
+
+async def _habit_defs(
+    session: AsyncSession, family_id: UUID, user_id: UUID | None
+) -> list[_HabitDef]:
+    query = _family_habits(family_id)
+    if user_id is not None:
+        query = query.where(Habit.user_id == user_id)
+    habits = list(await session.scalars(query))
+    versions = await _versions_by_habit(session, [h.id for h in habits])
+    return [_HabitDef(h, versions[h.id]) for h in habits if versions[h.id]]
+
+
+async def _routine_defs(
+    session: AsyncSession, family_id: UUID, user_id: UUID | None, end: date
+) -> list[_RoutineDef]:
+    """Routines with their versions' weekdays and their runs up to `end`, in three statements.
+
+    A run counts for the member the routine belongs to (runs done by someone it was handed over
+    from stay theirs, and are not counted here); it is done when every step of the version it
+    follows was checked.
+    """
+    query = (
+        select(Routine)
+        .where(Routine.family_id == family_id, Routine.deleted_at.is_(None))
+        .order_by(Routine.position, Routine.created_at, Routine.id)
+    )
+    if user_id is not None:
+        query = query.where(Routine.user_id == user_id)
+    routines = {r.id: _RoutineDef(r, []) for r in await session.scalars(query)}
+    if not routines:
+        return []
+    steps = (
+        select(RoutineStep.version_id, func.count(RoutineStep.id).label("steps"))
+        .group_by(RoutineStep.version_id)
+        .subquery()
+    )
+    version_rows = await session.execute(
+        select(
+            RoutineVersion.id,
+            RoutineVersion.routine_id,
+            RoutineVersion.effective_from,
+            RoutineVersion.number,
+            RoutineVersion.weekdays,
+            func.coalesce(steps.c.steps, 0),
+        )
+        .outerjoin(steps, steps.c.version_id == RoutineVersion.id)
+        .join(Routine, Routine.id == RoutineVersion.routine_id)
+        .where(Routine.family_id == family_id, Routine.deleted_at.is_(None))
+    )
+    step_counts: dict[UUID, int] = {}
+    for version_id, routine_id, effective_from, number, weekdays, count in version_rows.all():
+        step_counts[version_id] = int(count)
+        if routine_id in routines:
+            routines[routine_id].versions.append(
+                _RoutineVersionDef(effective_from, number, weekdays)
+            )
+    # A finished run's status already says whether every step was checked (RoutineService
+    # keeps it so when a step of a finished run is checked or unchecked): only the runs still
+    # in progress have their checks counted, which spares reading every check of the history.
+    checks = (
+        select(func.count(RoutineStepCheck.id))
+        .where(RoutineStepCheck.run_id == _R.id, RoutineStepCheck.deleted_at.is_(None))
+        .scalar_subquery()
+    )
+    run_rows = await session.execute(
+        select(
+            type_coerce(_R.routine_id, NullType()),
+            type_coerce(_R.day, NullType()),
+            type_coerce(_R.status, NullType()),
+            type_coerce(_R.version_id, NullType()),
+            case((_R.status == RunStatus.IN_PROGRESS.value, checks), else_=None),
+        )
+        .join(Routine, Routine.id == _R.routine_id)
+        .where(
+            Routine.family_id == family_id,
+            Routine.deleted_at.is_(None),
+            _R.user_id == Routine.user_id,
+            _R.deleted_at.is_(None),
+            _R.day <= end,
+        )
+    )
+    rows = run_rows.all()
+    owner = {raw: routines.get(_uuid(raw)) for raw in {row[0] for row in rows}}
+    days = {raw: _day(raw) for raw in {row[1] for row in rows}}
+    for routine_id, day, status, version_id, checked in rows:
+        routine = owner[routine_id]
+        if routine is None:
+            continue
+        if checked is None:
+            judged = routine_run_status(_RUN_STATUS[status])
+        else:
+            total = step_counts.get(_uuid(version_id), 0)
+            judged = routine_run_status(_RUN_STATUS[status], total, int(checked))
+        routine.runs.append((days[day], judged))
+    return [r for r in routines.values() if r.versions]
+
+
+# --- laying entries out as days ------------------------------------------------------------------
+
+
+def _lay_out(
+    defs: Sequence[_HabitDef], rows: Sequence[Sequence[Any]], end: date, *, notes: bool
+) -> list[HabitDays]:
+    """Each habit's `HabitDays` from its first day to `end`, from raw entry rows
+    (habit_id, day, status, value[, note]).
+
+    Five years of sixty habits is ≈65,000 rows: they are taken apart column by column, each
+    distinct habit id and day converted once, and every entry dropped into one flat list of
+    (habit × day) slots with a single loop; each habit's days are then a slice of it.
+    """
+    if not defs:
+        return []
+    columns: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * 5
+    raw_habits, raw_days, raw_statuses = columns[0], columns[1], columns[2]
+    ordinal = {raw: _day(raw).toordinal() for raw in set(raw_days)}
+    firsts = [min(v.effective_from for v in d.versions).toordinal() for d in defs]
+    last = end.toordinal()
+    base = min([*firsts, *ordinal.values(), last])
+    stride = last - base + 1
+    slot_of = {d.habit.id: k * stride for k, d in enumerate(defs)}
+    trash = len(defs) * stride  # entries of habits not asked for (a member removed meanwhile)
+    habit_slot = {raw: slot_of.get(_uuid(raw), trash) for raw in set(raw_habits)}
+    day_slot = {raw: o - base for raw, o in ordinal.items()}
+    slots = list(
+        map(add, map(habit_slot.__getitem__, raw_habits), map(day_slot.__getitem__, raw_days))
+    )
+    size = (len(defs) + 1) * stride
+    statuses: list[DayStatus] = [_NONE] * size
+    values: list[float | None] = [None] * size
+    texts: list[str | None] = [None] * (size if notes else 0)
+    # Drop each entry in its slot without a Python-level loop (`deque(…, 0)` only consumes).
+    deque(map(statuses.__setitem__, slots, map(_STATUS_OF.__getitem__, raw_statuses)), 0)
+    deque(map(values.__setitem__, slots, columns[3]), 0)
+    if notes:
+        deque(map(texts.__setitem__, slots, columns[4]), 0)
+    laid: list[HabitDays] = []
+    for k, d in enumerate(defs):
+        offset = k * stride
+        first = firsts[k] - base
+        # Back-filled days before the first rules start the history earlier.
+        if statuses[offset : offset + first].count(_NONE) != first:
+            first = next(i for i in range(first) if statuses[offset + i] is not _NONE)
+        lo, hi = offset + first, offset + stride
+        start = date.fromordinal(base + first)
+        laid.append(
+            HabitDays(
+                start=start,
+                statuses=statuses[lo:hi],
+                values=values[lo:hi],
+                notes=texts[lo:hi] if notes else [None] * (hi - lo),
+                spans=rule_spans(d.versions, start),
+            )
+        )
+    return laid
+
+
+async def _entry_rows(
+    session: AsyncSession,
+    family_id: UUID,
+    user_id: UUID | None,
+    end: date,
+    *,
+    notes: bool,
+) -> Sequence[Sequence[Any]]:
+    columns = [*_LEAN_COLUMNS]
+    if notes:
+        columns.append(_NOTE_COLUMN)
+    # Through the habits (not `habit_id IN …`), as HabitService does: SQLite then walks the
+    # (habit, day) key per habit. No ORDER BY: days are placed by their date.
+    query = (
+        select(*columns)
+        .join(Habit, Habit.id == _E.habit_id)
+        .where(
+            Habit.family_id == family_id,
+            Habit.deleted_at.is_(None),
+            _E.day <= end,
+            _E.deleted_at.is_(None),
+        )
+    )
+    if user_id is not None:
+        query = query.where(Habit.user_id == user_id)
+    connection = await session.connection()
+    with _collector_paused():
+        return (await connection.execute(query)).all()
+
+
+# --- judging -------------------------------------------------------------------------------------
+
+
+def _streak_read(streak: streak_rules.Streak) -> StreakRead:
+    return StreakRead(start=streak.start, end=streak.end, length=streak.length)
+
+
+def _habit_streaks(
+    versions: Sequence[HabitVersionRead], days: HabitDays, end: date
+) -> streak_rules.HabitStreaks:
+    base = days.start.toordinal()
+    ordinals = range(base, base + len(days))
+    done = list(compress(ordinals, map(_DONE.__eq__, days.statuses)))
+    skipped = list(compress(ordinals, map(_SKIPPED.__eq__, days.statuses)))
+    judgement = streak_rules.judge_ordinals(versions, done, skipped, end)
+    return streak_rules.streaks(judgement, BEST_STREAKS)
+
+
+class _Tallies:
+    """A week, month and year tally over the same range."""
+
+    def __init__(self, by_period: dict[Period, CompletionTally]) -> None:
+        self.by_period = by_period
+
+    @classmethod
+    def over(cls, start: date, end: date, week_start: WeekStart) -> _Tallies:
+        return cls({p: CompletionTally(p, start, end, week_start) for p in Period})
+
+    def fresh(self) -> _Tallies:
+        return _Tallies({p: t.fresh() for p, t in self.by_period.items()})
+
+    def counts(self, counts: OutcomeCounts) -> CompletionRead:
+        """One item's completion (not added to the tallies)."""
+        per = {p: t.counts_of(counts) for p, t in self.by_period.items()}
+        return _completion(per)
+
+    def add(self, completion: CompletionRead) -> None:
+        for period, tally in self.by_period.items():
+            part = completion.counts(period)
+            tally.add_counts(part.done, part.due)
+
+    def completion(self) -> CompletionRead:
+        return _completion({p: (t.done, t.due) for p, t in self.by_period.items()})
+
+    def grid(self, period: Period) -> PeriodsRead:
+        found = self.by_period[period].periods
+        return PeriodsRead(
+            period=period,
+            labels=tuple(p.label for p in found),
+            starts=tuple(p.start for p in found),
+            ends=tuple(p.end for p in found),
+        )
+
+
+def _completion(per: dict[Period, tuple[list[int], list[int]]]) -> CompletionRead:
+    years_done, years_due = per[Period.YEAR]
+    return CompletionRead(
+        weeks=CountsRead(done=tuple(per[Period.WEEK][0]), due=tuple(per[Period.WEEK][1])),
+        months=CountsRead(done=tuple(per[Period.MONTH][0]), due=tuple(per[Period.MONTH][1])),
+        years=CountsRead(done=tuple(years_done), due=tuple(years_due)),
+        done=sum(years_done),
+        due=sum(years_due),
+    )
+
+
+class StatsService(Service):
+    def __init__(self, database: Database, *, clock: Callable[[], datetime] = utcnow) -> None:
+        super().__init__(database)
+        # Injected so tests can stand on either side of midnight or the day-start hour.
+        self._clock = clock
+
+    def _today(self, family: Family) -> date:
+        return family_today(family.time_zone, family.day_start_hour, self._clock())
+
+    # --- one habit ------------------------------------------------------------------------------
+
+    async def habit_stats(
+        self,
+        actor: Actor,
+        habit_id: UUID,
+        start: date | None = None,
+        end: date | None = None,
+    ) -> HabitStatsRead:
+        """Every day of `start` … `end` (both included) with its status, value and score, and the
+        streaks as of `end`. `start` defaults to the habit's first day (its first rules, or an
+        earlier recorded day), `end` to the family's today; a day after today is refused.
+
+        The scores count the whole history from the first day, however late `start` is.
+        """
+        async with self.db.read() as session:
+            habit = await get_live(session, Habit, habit_id, "habit")
+            family = await get_live(session, Family, habit.family_id, "family")
+            await require_role(session, actor, family.id, READERS, "see habit statistics")
+            today = self._today(family)
+            end = end or today
+            versions = await _versions_of(session, habit.id)
+            entries = await _fetch_entries(
+                session,
+                select(*_RAW_ENTRY_COLUMNS)
+                .where(_E.habit_id == habit.id, _E.day <= end, _E.deleted_at.is_(None))
+                .order_by(_E.day),
+            )
+        first_recorded = entries[0].day if entries else None
+        first_day = history_start(versions, first_recorded)
+        start = start or min(first_day, end)
+        _check_range(start, end, today)
+        days = _habit_days_of(versions, entries, first_day, end)
+        scores = habit_scores(days)
+        found = _habit_streaks(versions, days, end)
+        initial = initial_score(days.spans[0].rules)
+        shown: list[DayStatsRead] = []
+        offset = (first_day - start).days  # days shown before the first day
+        for i in range((end - start).days + 1):
+            k = i - offset
+            day = start + timedelta(days=i)
+            if k < 0:
+                shown.append(
+                    DayStatsRead(day=day, status=_NONE, value=None, note=None, score=initial)
+                )
+            else:
+                shown.append(
+                    DayStatsRead(
+                        day=day,
+                        status=days.statuses[k],
+                        value=days.values[k],
+                        note=days.notes[k],
+                        score=scores[k],
+                    )
+                )
+        latest = versions[-1]
+        return HabitStatsRead(
+            habit_id=habit.id,
+            family_id=habit.family_id,
+            user_id=habit.user_id,
+            name=habit.name,
+            kind=latest.kind,
+            unit=latest.unit,
+            direction=latest.direction,
+            archived=habit.archived,
+            first_day=first_day,
+            start=start,
+            end=end,
+            today=today,
+            current_streak=found.current_length,
+            best_streak=found.best_length,
+            best_streaks=tuple(_streak_read(s) for s in found.best),
+            current=_streak_read(found.current) if found.current else None,
+            score=scores[-1] if scores else initial,
+            days=tuple(shown),
+        )
+
+    # --- completion rates -----------------------------------------------------------------------
+
+    async def member_analytics(
+        self,
+        actor: Actor,
+        family_id: UUID,
+        user_id: UUID,
+        start: date | None = None,
+        end: date | None = None,
+    ) -> AnalyticsRead:
+        """One member's habits and routines: completion per week, month and year over
+        `start` … `end`, and each habit's streaks and score as of `end` (see family_analytics).
+        """
+        found = await self._analytics(actor, family_id, user_id, start, end, True)
+        if not found.members:
+            raise NotFoundError("That person is not a member of this family.")
+        return found
+
+    async def family_analytics(
+        self,
+        actor: Actor,
+        family_id: UUID,
+        start: date | None = None,
+        end: date | None = None,
+        *,
+        routines: bool = True,
+    ) -> AnalyticsRead:
+        """Every member's habits and routines (archived ones included: it is history), their
+        completion per week, month and year over `start` … `end` (default: from the family's
+        first recorded or scheduled day to today), per item, per member and for the family; and
+        each habit's streaks and score as of `end`. Any member of the family may read it.
+
+        `routines=False` leaves the routines out (a screen about habits only), which spares
+        reading their runs.
+        """
+        return await self._analytics(actor, family_id, None, start, end, routines)
+
+    async def _analytics(
+        self,
+        actor: Actor,
+        family_id: UUID,
+        user_id: UUID | None,
+        start: date | None,
+        end: date | None,
+        with_routines: bool,
+    ) -> AnalyticsRead:
+        async with self.db.read() as session:
+            family = await get_live(session, Family, family_id, "family")
+            await require_role(session, actor, family_id, READERS, "see statistics")
+            today = self._today(family)
+            end = end or today
+            _check_range(min(start or end, end), end, today)
+            members = await _members(session, family_id, user_id)
+            habits = await _habit_defs(session, family_id, user_id)
+            rows = await _entry_rows(session, family_id, user_id, end, notes=False)
+            routines = []
+            if with_routines:
+                routines = await _routine_defs(session, family_id, user_id, end)
+        with _collector_paused():
+            return _insights(family, today, members, habits, rows, routines, start, end)
+
+    # --- every habit's history (the CSV export) -------------------------------------------------
+
+    async def family_history(
+        self,
+        actor: Actor,
+        family_id: UUID,
+        user_id: UUID | None = None,
+        end: date | None = None,
+    ) -> FamilyHistoryRead:
+        """Every habit of the family (or of one member), archived ones included, each day from
+        its first day to `end` (default: today) with status, value, note and score."""
+        async with self.db.read() as session:
+            family = await get_live(session, Family, family_id, "family")
+            await require_role(session, actor, family_id, READERS, "export the family's history")
+            today = self._today(family)
+            end = end or today
+            _check_range(end, end, today)
+            members = await _members(session, family_id, user_id)
+            if user_id is not None and not members:
+                raise NotFoundError("That person is not a member of this family.")
+            habits = await _habit_defs(session, family_id, user_id)
+            rows = await _entry_rows(session, family_id, user_id, end, notes=True)
+        laid = _lay_out(habits, rows, end, notes=True)
+        per_member: dict[UUID, list[HabitHistoryRead]] = defaultdict(list)
+        for d, days in zip(habits, laid, strict=True):
+            latest = d.versions[-1]
+            per_member[d.habit.user_id].append(
+                HabitHistoryRead(
+                    habit_id=d.habit.id,
+                    user_id=d.habit.user_id,
+                    name=d.habit.name,
+                    kind=latest.kind,
+                    unit=latest.unit,
+                    direction=latest.direction,
+                    archived=d.habit.archived,
+                    start=days.start,
+                    statuses=tuple(days.statuses),
+                    values=tuple(days.values),
+                    notes=tuple(days.notes),
+                    scores=tuple(habit_scores(days)),
+                )
+            )
+        return FamilyHistoryRead(
+            family_id=family.id,
+            family_name=family.name,
+            end=end,
+            members=tuple(
+                MemberHistoryRead(
+                    user_id=m.user_id,
+                    full_name=m.full_name,
+                    role=m.role,
+                    habits=tuple(per_member[m.user_id]),
+                )
+                for m in members.values()
+            ),
+        )
+
+
+def _insights(
+    family: Family,
+    today: date,
+    members: dict[UUID, _Member],
+    habits: list[_HabitDef],
+    rows: Sequence[Sequence[Any]],
+    routines: list[_RoutineDef],
+    start: date | None,
+    end: date,
+) -> AnalyticsRead:
+    laid = _lay_out(habits, rows, end, notes=False)
+    routine_laid = [routine_days(r.versions, r.runs, end) for r in routines]
+    firsts = [d.start for d in laid] + [r.start for r in routine_laid]
+    start = start or min([*firsts, end])
+    _check_range(start, end, today)
+    tallies = _Tallies.over(start, end, family.week_start)
+    member_tallies = {m: tallies.fresh() for m in members}
+    # Today is not over: a day with nothing final recorded yet counts in no rate.
+    open_day = today if end == today else None
+    habit_reads: dict[UUID, list[HabitInsightRead]] = defaultdict(list)
+    for d, days in zip(habits, laid, strict=True):
+        owner = d.habit.user_id
+        if owner not in members:
+            continue
+        completion = tallies.counts(OutcomeCounts.of(days.start, habit_outcomes(days, open_day)))
+        member_tallies[owner].add(completion)
+        scores = habit_scores(days)
+        found = _habit_streaks(d.versions, days, end)
+        latest = d.versions[-1]
+        habit_reads[owner].append(
+            HabitInsightRead(
+                habit_id=d.habit.id,
+                name=d.habit.name,
+                kind=latest.kind,
+                unit=latest.unit,
+                archived=d.habit.archived,
+                first_day=days.start,
+                current_streak=found.current_length,
+                best_streak=found.best_length,
+                best_streaks=tuple(_streak_read(s) for s in found.best),
+                score=scores[-1] if scores else initial_score(days.spans[0].rules),
+                completion=completion,
+            )
+        )
+    routine_reads: dict[UUID, list[RoutineInsightRead]] = defaultdict(list)
+    for r, rdays in zip(routines, routine_laid, strict=True):
+        owner = r.routine.user_id
+        if owner not in members:
+            continue
+        completion = tallies.counts(
+            OutcomeCounts.of(rdays.start, routine_outcomes(rdays, open_day))
+        )
+        member_tallies[owner].add(completion)
+        routine_reads[owner].append(
+            RoutineInsightRead(
+                routine_id=r.routine.id,
+                name=r.routine.name,
+                archived=r.routine.archived,
+                first_day=rdays.start,
+                completion=completion,
+            )
+        )
+    member_reads = []
+    for who in members.values():
+        # Viewers only read; one appears only if something was given to them anyway.
+        if who.role is Role.VIEWER and not (habit_reads[who.user_id] or routine_reads[who.user_id]):
+            continue
+        member_reads.append(
+            MemberInsightRead(
+                user_id=who.user_id,
+                full_name=who.full_name,
+                role=who.role,
+                habits=tuple(habit_reads[who.user_id]),
+                routines=tuple(routine_reads[who.user_id]),
+                completion=member_tallies[who.user_id].completion(),
+            )
+        )
+        tallies.add(member_reads[-1].completion)
+    return AnalyticsRead(
+        family_id=family.id,
+        start=start,
+        end=end,
+        today=today,
+        week_start=family.week_start,
+        weeks=tallies.grid(Period.WEEK),
+        months=tallies.grid(Period.MONTH),
+        years=tallies.grid(Period.YEAR),
+        members=tuple(member_reads),
+        completion=tallies.completion(),
+    )
+
+
+def _habit_days_of(
+    versions: Sequence[HabitVersionRead], entries: Sequence[Any], start: date, end: date
+) -> HabitDays:
+    n = (end - start).days + 1
+    statuses = [_NONE] * max(0, n)
+    values: list[float | None] = [None] * max(0, n)
+    notes: list[str | None] = [None] * max(0, n)
+    base = start.toordinal()
+    for entry in entries:
+        i = entry.day.toordinal() - base
+        if 0 <= i < n:
+            statuses[i] = _STATUS_OF[entry.status]
+            values[i] = entry.value
+            notes[i] = entry.note
+    return HabitDays(start, statuses, values, notes, rule_spans(versions, start))
+
+
+__all__ = ["BEST_STREAKS", "StatsService"]
