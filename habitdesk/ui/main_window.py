@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
         self.member_filter = QComboBox()
         self.member_filter.setAccessibleName("Member filter")
         self.member_filter.setMinimumWidth(150)
+        self.member_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.member_filter.currentIndexChanged.connect(self._filter_picked)
         layout.addWidget(self.member_filter)
 
@@ -122,7 +123,8 @@ class MainWindow(QMainWindow):
         self.acting = QComboBox()
         self.acting.setAccessibleName("Acting as")
         self.acting.setToolTip("Who is using HabitDesk now: a parent, or a child in child view")
-        self.acting.setMinimumWidth(150)
+        self.acting.setMinimumWidth(230)
+        self.acting.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.acting.currentIndexChanged.connect(self._acting_picked)
         layout.addWidget(self.acting)
 

@@ -203,7 +203,8 @@ class FamilyView(View):
         header_view = self.table.horizontalHeader()
         header_view.setHighlightSections(False)
         header_view.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header_view.setSectionResizeMode(MembersTableModel.MEMBER, QHeaderView.ResizeMode.Stretch)
+        # Names must always show in full; the e-mail column gives way when space is short.
+        header_view.setSectionResizeMode(MembersTableModel.EMAIL, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(lambda _index: self.edit_member())
         self.table.selectionModel().selectionChanged.connect(self._update_enabled)
         self.members_stack = QStackedWidget()
@@ -375,7 +376,7 @@ class FamilyView(View):
         self._select_after = None
         self.model.set_members(members, self.context.today)
         self.members_stack.setCurrentIndex(0 if members else 1)
-        for column in (MembersTableModel.ROLE, MembersTableModel.EMAIL, MembersTableModel.BIRTH):
+        for column in (MembersTableModel.MEMBER, MembersTableModel.ROLE, MembersTableModel.BIRTH):
             # Fit the text, plus breathing room between columns.
             self.table.resizeColumnToContents(column)
             self.table.setColumnWidth(column, self.table.columnWidth(column) + 28)
@@ -603,7 +604,7 @@ class FamilyView(View):
             self._filling = False
         self.settings_conflict.hide()
         self._clear_settings_errors()
-        self.subtitle.setText(f"Who is in the {family.name} family, and how its days work.")
+        self.subtitle.setText(f"Who is in {family.name}, and how its days work.")
         self._update_enabled()
 
     def _settings_edited(self) -> None:
