@@ -1,0 +1,198 @@
+"""The desktop app's start-up, screen switches, stalls and memory on the 5-year demo family.
+
+    .venv/bin/python benchmarks/bench_ui.py            # demo: 6 members × 10 habits × 2 routines × 1,825 days
+    .venv/bin/python benchmarks/bench_ui.py --quick    # one year of history
+
+Off-screen (QT_QPA_PLATFORM=offscreen). Measures, each in a fresh process:
+- a bare PySide6 window: process start → first paint;
+- HabitDesk: process start → main window painted with Today's data (the Today screen's load
+  finished and the window repainted), and that divided by the bare window;
+- every screen switch: time until the screen shows its data, and the SQL statements it ran
+  (SQLAlchemy `before_cursor_execute` events);
+- the longest event-loop stall during start-up, the switches and a series of check-ins
+  (a 5 ms heartbeat QTimer: the largest gap between two beats, minus 5 ms);
+- the peak resident memory of the app process.
+Targets (issue 3): start ≤ 0.6 s and ≤ 5× bare; switch ≤ 100 ms with ≤ 6 statements; stall ≤ 50 ms;
+peak memory ≤ 250 MB. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+BARE_WINDOW = r"""
+import sys, time
+t0 = float(sys.argv[1])
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QLabel
+app = QApplication([])
+w = QLabel("HabitDesk"); w.resize(1280, 800); w.show()
+def painted():
+    print(time.time() - t0); app.quit()
+QTimer.singleShot(0, painted)
+app.exec()
+"""
+
+APP_RUN = r"""
+import asyncio, json, resource, sys, time
+t0 = float(sys.argv[1]); screens = sys.argv[2].split(",")
+from habitdesk.core.config import load_settings
+from habitdesk.ui.app import create_application
+app = create_application(["bench"])
+import qasync
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+class Heartbeat:
+    def __init__(self):
+        self.last = time.perf_counter(); self.worst = 0.0
+        self.timer = QTimer(); self.timer.setInterval(5); self.timer.timeout.connect(self.beat)
+        self.timer.start()
+    def beat(self):
+        now = time.perf_counter(); self.worst = max(self.worst, now - self.last - 0.005); self.last = now
+    def reset(self):
+        self.last = time.perf_counter(); w = self.worst; self.worst = 0.0; return w
+
+async def main():
+    from habitdesk.ui.shell import Shell
+    beat = Heartbeat()
+    shell = Shell(load_settings())
+    await shell.start(show=True)
+    await shell.context.tasks.drain()
+    QApplication.processEvents()
+    shell.window.repaint()
+    started = time.time() - t0
+    result = {"start_s": started, "start_stall_ms": beat.reset() * 1000}
+    engine = shell.context.core._db.engine.sync_engine
+    from sqlalchemy import event
+    statements = []
+    event.listen(engine, "before_cursor_execute", lambda *a, **k: statements.append(a[2]))
+    switches = {}
+    for _round in range(3):
+        for screen in screens:
+            view = shell.window.view(screen)
+            view.stale = True
+            statements.clear()
+            t = time.perf_counter()
+            shell.window.show_screen(screen)
+            if shell.window.current_screen == screen and not view.stale:
+                await shell.context.tasks.drain()
+            QApplication.processEvents()
+            view.repaint()
+            ms = (time.perf_counter() - t) * 1000
+            best = switches.get(screen)
+            if best is None or ms < best[0]:
+                switches[screen] = (ms, len(statements))
+        shell.window.show_screen("habits")
+        await shell.context.tasks.drain()
+    result["switches"] = switches
+    result["switch_stall_ms"] = beat.reset() * 1000
+    # Check-ins: record a week of yesterday-and-today entries through the task bridge, as a
+    # click does, letting the visible Today screen refresh after each.
+    shell.window.show_screen("today")
+    await shell.context.tasks.drain()
+    core = shell.context.core; ctx = shell.context
+    from habitdesk.core.enums import HabitKind
+    habits = await core.habits.list_habits(ctx.actor, ctx.family.id)
+    t = time.perf_counter(); count = 0
+    for habit in habits[:20]:
+        data = {"status": "done"} if habit.kind is HabitKind.BOOLEAN else {"value": habit.target_value}
+        task = ctx.tasks.write(core.habits.set_entry(ctx.actor, habit.id, ctx.today, data))
+        await task
+        await ctx.tasks.drain()
+        QApplication.processEvents()
+        count += 1
+    result["checkins"] = count
+    result["checkin_ms"] = (time.perf_counter() - t) * 1000 / max(count, 1)
+    result["checkin_stall_ms"] = beat.reset() * 1000
+    await shell.shutdown()
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print("RESULT " + json.dumps(result))
+
+with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+    runner.run(main())
+"""
+
+SCREENS = ("today", "family", "routines", "habits", "history", "rewards", "settings")
+
+
+def child_env(data_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(QT_QPA_PLATFORM="offscreen", HABITDESK_DATA_DIR=str(data_dir), PYTHONPATH=str(ROOT))
+    env.pop("DATABASE_URL", None)
+    return env
+
+
+def run_child(code: str, env: dict[str, str], *args: str) -> str:
+    t0 = time.time()
+    done = subprocess.run(
+        [PYTHON, "-c", code, repr(t0), *args], env=env, capture_output=True, text=True, timeout=600
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"child failed:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--runs", type=int, default=3, help="start-up runs (best is reported)")
+    args = parser.parse_args()
+    days = 365 if args.quick else 1825
+    with tempfile.TemporaryDirectory(prefix="habitdesk-bench-ui-") as folder:
+        data_dir = Path(folder)
+        env = child_env(data_dir)
+        print(f"Building the demo family: 6 members × 10 habits × 2 routines × {days:,} days …")
+        subprocess.run(
+            [PYTHON, "-m", "habitdesk", "demo", "--days", str(days)],
+            env=env,
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
+        )
+        # Warm the OS file cache for both, as a user's second start would be.
+        run_child(BARE_WINDOW, env)
+        bare = min(float(run_child(BARE_WINDOW, env).strip()) for _ in range(args.runs))
+        results = []
+        for _ in range(args.runs):
+            out = run_child(APP_RUN, env, ",".join(SCREENS))
+            line = next(x for x in out.splitlines() if x.startswith("RESULT "))
+            results.append(json.loads(line[len("RESULT ") :]))
+    best = min(results, key=lambda r: r["start_s"])
+    print(f"Bare PySide6 window, start → painted:     {bare * 1000:7.0f} ms")
+    print(
+        f"HabitDesk, start → Today painted:         {best['start_s'] * 1000:7.0f} ms"
+        f"   ({best['start_s'] / bare:.1f}× bare; targets ≤ 600 ms and ≤ 5×)"
+    )
+    print("Screen switch (best of 3), statements:     (targets ≤ 100 ms, ≤ 6)")
+    for screen in SCREENS:
+        ms, count = min(r["switches"][screen] for r in results)
+        print(f"  {screen:10} {ms:7.1f} ms   {count} SQL statements")
+    print(
+        f"Check-ins through the bridge:              {best['checkin_ms']:7.1f} ms each "
+        f"({best['checkins']} with Today refreshing)"
+    )
+    worst = max(
+        max(r["start_stall_ms"], r["switch_stall_ms"], r["checkin_stall_ms"]) for r in results
+    )
+    print(
+        f"Longest event-loop stall:                  {worst:7.1f} ms   (target ≤ 50 ms; "
+        f"start {best['start_stall_ms']:.0f}, switches {best['switch_stall_ms']:.0f}, "
+        f"check-ins {best['checkin_stall_ms']:.0f})"
+    )
+    peak = max(r["peak_rss_mb"] for r in results)
+    print(f"Peak resident memory:                      {peak:7.0f} MB   (target ≤ 250 MB)")
+
+
+if __name__ == "__main__":
+    main()
