@@ -128,6 +128,8 @@ async def cmd_db_current(args: argparse.Namespace) -> int:
         await db.dispose()
     if state.is_current:
         status = "up to date"
+    elif state.is_empty and db.backend.value == "sqlite":
+        status = "a new embedded file: set up on first use (or run habitdesk db upgrade now)"
     elif state.is_ahead:
         status = "ahead of this app: update HabitDesk"
     else:

@@ -17,6 +17,13 @@ def create_application(argv: list[str] | None = None):  # type: ignore[no-untype
     app.setOrganizationName("HabitDesk")
     app.setApplicationDisplayName("HabitDesk")
     app.setQuitOnLastWindowClosed(False)
+    # Wayland matches the window to the desktop entry (and its icon) by this name.
+    app.setDesktopFileName("habitdesk")
+    from PySide6.QtGui import QIcon
+
+    from habitdesk.core.paths import resources_dir
+
+    app.setWindowIcon(QIcon(str(resources_dir() / "habitdesk.svg")))
     from habitdesk.ui.theme import apply_theme
 
     apply_theme(app)
