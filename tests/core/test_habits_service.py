@@ -917,3 +917,150 @@ async def test_habits_due_on_a_day(database: Database) -> None:
         d for d in await service.habits_due_on(parent, fam.family.id, day) if d.habit.id == twice.id
     )
     assert (twice_done.due, twice_done.completions_in_window) == (False, 3)
+
+
+# --- the family's days, for the history screens ---------------------------------------------------
+
+
+@contextmanager
+def every_statement(db: Database) -> Iterator[list[str]]:
+    """Every statement sent, whatever it is (a history screen may spend six in all)."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+
+
+async def test_family_days_give_every_habit_its_versions_and_days_by_status(
+    database: Database,
+) -> None:
+    fam = await make_family(database)
+    service = HabitService(database)
+    parent = fam.actor(fam.parent)
+    read = await new_habit(database, fam, effective_from=days_ago(20))
+    await service.update_habit(
+        parent, read.id, {"weekdays": ["mon", "wed", "fri"], "effective_from": days_ago(5)}
+    )
+    walk = await new_steps(database, fam, effective_from=days_ago(20))
+    mine = await new_habit(database, fam, who="parent", name="Stretch")
+    for n in (1, 3, 9):
+        await service.set_entry(parent, read.id, days_ago(n), {"status": "done"})
+    await service.set_entry(parent, read.id, days_ago(4), {"skip": True})
+    await service.set_entry(parent, read.id, days_ago(2), {"status": "missed"})
+    await service.set_entry(parent, read.id, days_ago(15), {"status": "done"})  # before the range
+    await service.set_entry(parent, read.id, days_ago(6), {"status": "done"})
+    await service.clear_entry(parent, read.id, days_ago(6))  # cleared: not a recorded day
+    await service.set_entry(parent, walk.id, days_ago(1), {"value": 3_000})
+    await service.archive_habit(parent, walk.id)
+    await service.set_entry(parent, mine.id, today(), {"status": "done"})
+
+    found = await service.family_days(fam.actor(fam.viewer), fam.family.id, days_ago(10), today())
+    assert (found.start, found.end, found.today) == (days_ago(10), today(), today())
+    # Member then habit order, archived habits included (it is history).
+    assert [(h.habit.id, h.habit.archived) for h in found.habits] == [
+        (mine.id, False),
+        (read.id, False),
+        (walk.id, True),
+    ]
+    by_id = {h.habit.id: h for h in found.habits}
+    days = by_id[read.id]
+    assert days.done == (days_ago(9), days_ago(3), days_ago(1))
+    assert (days.skipped, days.missed, days.recorded) == ((days_ago(4),), (days_ago(2),), 5)
+    # Every version, oldest first; the habit itself shows today's rules.
+    assert [(v.number, v.effective_from, v.weekdays) for v in days.versions] == [
+        (1, days_ago(20), None),
+        (2, days_ago(5), ("mon", "wed", "fri")),
+    ]
+    assert (days.habit.rules_version, days.habit.weekdays) == (2, ("mon", "wed", "fri"))
+    assert by_id[walk.id].missed == (days_ago(1),)  # 3,000 of 10,000 steps
+    assert by_id[mine.id].done == (today(),)
+    assert all(type(d) is date for h in found.habits for d in h.done + h.skipped + h.missed)
+
+    # The same days the member's own history reader gives, status for status.
+    history = await service.entries_for_member(parent, fam.child.user_id, days_ago(10), today())
+    expected = set(zip(history.habit_ids, history.days, history.statuses, strict=True))
+    got = {
+        (h.habit.id, d, status)
+        for h in found.habits
+        for status, days_ in (
+            (EntryStatus.DONE, h.done),
+            (EntryStatus.SKIPPED, h.skipped),
+            (EntryStatus.MISSED, h.missed),
+        )
+        for d in days_
+        if h.habit.user_id == fam.child.user_id
+    }
+    assert got == expected
+
+    one = await service.family_days(
+        fam.actor(fam.child), fam.family.id, days_ago(2), days_ago(1), user_id=fam.child.user_id
+    )
+    assert [h.habit.id for h in one.habits] == [read.id, walk.id]
+    assert (one.habits[0].done, one.habits[0].missed) == ((days_ago(1),), (days_ago(2),))
+
+
+async def test_family_days_take_two_statements_whatever_the_members_and_days(
+    database: Database,
+) -> None:
+    fam = await make_family(database)
+    service = HabitService(database)
+    parent = fam.actor(fam.parent)
+    first = await new_habit(database, fam, effective_from=days_ago(30))
+    await service.set_entry(parent, first.id, days_ago(1), {"status": "done"})
+    await service.family_days(parent, fam.family.id, days_ago(30), today())  # warm up
+
+    with every_statement(database) as small:
+        found = await service.family_days(parent, fam.family.id, days_ago(30), today())
+    assert sum(h.recorded for h in found.habits) == 1
+
+    for who in ("owner", "parent", "child"):
+        for name in ("Read", "Walk"):
+            habit = await new_habit(
+                database, fam, who=who, name=f"{name} ({who})", effective_from=days_ago(30)
+            )
+            if name == "Walk":
+                await service.update_habit(
+                    parent, habit.id, {"freq_num": 3, "freq_den": 7, "effective_from": days_ago(9)}
+                )
+            for n in range(0, 30, 2):
+                await service.set_entry(parent, habit.id, days_ago(n), {"status": "done"})
+            await service.set_entry(parent, habit.id, days_ago(1), {"skip": True})
+
+    with every_statement(database) as large:
+        found = await service.family_days(parent, fam.family.id, days_ago(30), today())
+    with every_statement(database) as as_admin:
+        await service.family_days(Actor.local_admin(), fam.family.id, days_ago(30), today())
+    assert len(found.habits) == 7
+    assert sum(h.recorded for h in found.habits) == 1 + 6 * 16
+    # The habits with their versions and the permission check, then the days.
+    assert len(small) == len(large) == len(as_admin) == 2
+    assert gc.isenabled()
+
+
+async def test_family_days_are_for_members_only(database: Database) -> None:
+    fam = await make_family(database)
+    service = HabitService(database)
+    stranger = (await UserService(database).create_user({"full_name": "Stranger"})).value
+    await new_habit(database, fam)
+    for family in (fam, await make_family(database, "Dupont")):  # with habits and without
+        with pytest.raises(PermissionDeniedError, match="Only members of this family"):
+            await service.family_days(
+                Actor.member(stranger.id), family.family.id, days_ago(3), today()
+            )
+    with pytest.raises(NotFoundError, match="family does not exist"):
+        await service.family_days(Actor.local_admin(), uuid.uuid4(), days_ago(3), today())
+    with pytest.raises(InvalidInputError, match="is after the end"):
+        await service.family_days(Actor.local_admin(), fam.family.id, today(), days_ago(3))
+    empty = await make_family(database, "Durand")
+    with every_statement(database) as statements:
+        nothing = await service.family_days(
+            empty.actor(empty.viewer), empty.family.id, days_ago(3), today()
+        )
+    assert (nothing.habits, nothing.today) == ([], today())
+    assert len(statements) == 2  # and the family with the actor's role, to say why

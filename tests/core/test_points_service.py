@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from habitdesk.core.changes import Kind
 from habitdesk.core.db.database import Database
@@ -16,7 +20,7 @@ from habitdesk.core.errors import (
 )
 from habitdesk.core.models.enums import PointsSource, RedemptionStatus, Role
 from habitdesk.core.schemas.people import MemberRead
-from habitdesk.core.schemas.points import PointsEntryRead, RewardRead
+from habitdesk.core.schemas.points import PointsBalanceRead, PointsEntryRead, RewardRead
 from habitdesk.core.services.base import Actor
 from habitdesk.core.services.people import FamilyService, UserService
 from habitdesk.core.services.points import PointsService
@@ -519,3 +523,130 @@ async def test_points_are_kept_per_family(database: Database) -> None:
     await give(database, fam, fam.child, 40)
     in_other = await PointsService(database).balance(ADMIN, other.family.id, fam.child.user_id)
     assert in_other.balance == 0
+
+
+# ---- the rewards screen's reads ---------------------------------------------------------------
+
+
+@contextmanager
+def every_statement(db: Database) -> Iterator[list[str]]:
+    """Every statement sent, whatever it is (a screen may spend six in all)."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+
+
+async def one_by_one(
+    db: Database, fam: FamilyFixture, members: list[MemberRead]
+) -> list[PointsBalanceRead]:
+    return [await PointsService(db).balance(ADMIN, fam.family.id, m.user_id) for m in members]
+
+
+async def test_balances_of_every_member_in_two_statements(database: Database) -> None:
+    fam = await make_family(database)
+    service = PointsService(database)
+    reward = await ice_cream(database, fam, cost=30)
+    await give(database, fam, fam.child, 100)
+    await service.balances(ADMIN, fam.family.id)  # warm up
+    with every_statement(database) as few:
+        balances = await service.balances(fam.actor(fam.viewer), fam.family.id)
+    members = [fam.owner, fam.parent, fam.child, fam.viewer]
+    assert balances == await one_by_one(database, fam, members)
+    assert [(b.user_id, b.balance) for b in balances] == [
+        (fam.owner.user_id, 0),
+        (fam.parent.user_id, 0),
+        (fam.child.user_id, 100),
+        (fam.viewer.user_id, 0),
+    ]
+
+    hugo = await second_child(database, fam)
+    for n in range(1, 31):
+        await give(database, fam, fam.parent if n % 3 else hugo, n)
+    await service.request_reward(fam.actor(fam.child), reward.id, fam.child.user_id)
+    await service.request_reward(fam.actor(fam.child), reward.id, fam.child.user_id)
+    with every_statement(database) as many:
+        balances = await service.balances(fam.actor(fam.owner), fam.family.id)
+    assert balances == await one_by_one(database, fam, [*members, hugo])
+    child = balances[2]
+    assert (child.balance, child.held, child.available) == (100, 60, 40)
+    assert len(few) == len(many) == 2
+
+    assert await service.balances(fam.actor(fam.parent), fam.family.id, hugo.user_id) == [
+        balances[-1]
+    ]
+    # A child sees its own points only.
+    assert await service.balances(fam.actor(fam.child), fam.family.id) == [child]
+    with pytest.raises(PermissionDeniedError, match="A child can only see their own points"):
+        await service.balances(fam.actor(fam.child), fam.family.id, hugo.user_id)
+
+
+async def test_balances_are_for_members_of_a_live_family(database: Database) -> None:
+    fam = await make_family(database)
+    stranger = (await UserService(database).create_user({"full_name": "Stranger"})).value
+    service = PointsService(database)
+    with pytest.raises(PermissionDeniedError, match="Only members of this family"):
+        await service.balances(Actor.member(stranger.id), fam.family.id)
+    with pytest.raises(NotFoundError, match="family does not exist"):
+        await service.balances(fam.actor(fam.owner), uuid.uuid4())
+    with pytest.raises(NotFoundError, match="family does not exist"):
+        await service.overview(ADMIN, uuid.uuid4())
+    # Points are kept per family: a member of two sees each family's own.
+    other = await make_family(database, "Dupont")
+    await FamilyService(database).add_existing_user(
+        ADMIN, other.family.id, fam.child.user_id, Role.CHILD
+    )
+    await give(database, fam, fam.child, 40)
+    in_other = await service.balances(ADMIN, other.family.id, fam.child.user_id)
+    assert [b.balance for b in in_other] == [0]
+
+
+async def test_overview_reads_the_rewards_screen_in_five_statements(database: Database) -> None:
+    fam = await make_family(database)
+    service = PointsService(database)
+    parent = fam.actor(fam.parent)
+    book = await ice_cream(database, fam, cost=20)
+    await give(database, fam, fam.child, 50)
+    await service.overview(ADMIN, fam.family.id)  # warm up
+    with every_statement(database) as few:
+        await service.overview(fam.actor(fam.owner), fam.family.id)
+
+    hugo = await second_child(database, fam)
+    cinema = (
+        await service.create_reward(parent, fam.family.id, {"name": "Cinema", "cost": 90})
+    ).value
+    await service.deactivate_reward(parent, cinema.id)
+    for n in range(1, 13):
+        await give(database, fam, hugo if n % 2 else fam.child, n)
+    mine = (await service.request_reward(fam.actor(fam.child), book.id, fam.child.user_id)).value
+    await service.approve_redemption(parent, mine.id)
+    await service.request_reward(Actor.member(hugo.user_id), book.id, hugo.user_id)
+
+    with every_statement(database) as many:
+        seen = await service.overview(fam.actor(fam.owner), fam.family.id, ledger_limit=5)
+    assert len(few) == len(many) == 5
+    assert seen.user_id is None
+    assert seen.rewards == await service.list_rewards(ADMIN, fam.family.id, include_inactive=True)
+    assert [r.name for r in seen.rewards] == ["Ice cream", "Cinema"]
+    assert seen.requests == await service.list_redemptions(ADMIN, fam.family.id)
+    assert seen.ledger == await service.ledger(ADMIN, fam.family.id, limit=5)
+    assert seen.balances == await service.balances(ADMIN, fam.family.id)
+
+    # One member (the header's filter), and a child who only ever sees its own.
+    for actor, asked in ((parent, fam.child.user_id), (fam.actor(fam.child), None)):
+        own = await service.overview(actor, fam.family.id, asked)
+        assert own.user_id == fam.child.user_id
+        assert [b.user_id for b in own.balances] == [fam.child.user_id]
+        assert own.requests == [r for r in seen.requests if r.user_id == fam.child.user_id]
+        assert own.ledger == await service.ledger(ADMIN, fam.family.id, fam.child.user_id)
+        assert own.rewards == seen.rewards
+    with pytest.raises(PermissionDeniedError, match="A child can only see their own points"):
+        await service.overview(fam.actor(fam.child), fam.family.id, hugo.user_id)
+    with pytest.raises(InvalidInputError, match="Limit"):
+        await service.overview(ADMIN, fam.family.id, ledger_limit=0)

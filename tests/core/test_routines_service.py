@@ -957,3 +957,153 @@ async def test_a_child_cannot_hand_a_routine_to_someone_else(s: Setup) -> None:
     with pytest.raises(PermissionDeniedError, match="A child cannot edit routines"):
         await s.routines.edit_routine(s.child, routine.id, {}, user_id=s.sibling.user_id)
     assert (await s.routines.get_routine(routine.id)).user_id == s.fam.child.user_id
+
+
+# --------------------------------------------------------------------------- the family's runs
+
+
+@contextmanager
+def every_statement(db: Database) -> Iterator[list[str]]:
+    """Every statement sent, whatever it is (a history screen may spend six in all)."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+
+
+async def run_to(s: Setup, routine_id: uuid.UUID, day: date, status: RunStatus) -> None:
+    """Record a run of the day ending with `status` (all steps checked for completed, one for
+    partial, none and never finished for in progress)."""
+    if status is RunStatus.SKIPPED:
+        await s.routines.skip_run(s.parent, routine_id, day)
+        return
+    run = (await s.routines.start_run(s.parent, routine_id, day)).value
+    if status is RunStatus.IN_PROGRESS:
+        return
+    steps = run.steps if status is RunStatus.COMPLETED else run.steps[:1]
+    for step in steps:
+        await s.routines.check_step(s.parent, run.id, step.step_id)
+    await s.routines.finish_run(s.parent, run.id)
+
+
+async def test_family_runs_give_each_routine_its_schedules_and_runs_by_member(s: Setup) -> None:
+    def ago(n: int) -> date:
+        return TODAY - timedelta(days=n)
+
+    morning = await s.create(effective_from=ago(14))
+    await s.routines.update_routine(
+        s.owner, morning.id, {"weekdays": ["sat", "sun"], "effective_from": ago(3)}
+    )
+    bedtime = await s.create(name="Bedtime", user_id=s.sibling.user_id, effective_from=ago(14))
+    for n, status in (
+        (12, RunStatus.COMPLETED),  # before the range
+        (9, RunStatus.COMPLETED),
+        (8, RunStatus.PARTIAL),
+        (7, RunStatus.SKIPPED),
+        (5, RunStatus.COMPLETED),
+    ):
+        await run_to(s, morning.id, ago(n), status)
+    # Handed over to the sibling: the child's runs stay the child's.
+    await s.routines.edit_routine(s.owner, morning.id, {}, user_id=s.sibling.user_id)
+    await run_to(s, morning.id, ago(2), RunStatus.IN_PROGRESS)
+    await run_to(s, bedtime.id, TODAY, RunStatus.COMPLETED)
+    await s.routines.archive_routine(s.owner, bedtime.id)
+
+    found = await s.routines.family_runs(s.viewer, s.fam.family.id, ago(10), TODAY)
+    assert (found.start, found.end, found.today) == (ago(10), TODAY, TODAY)
+    assert [(r.name, r.user_id, r.archived) for r in found.routines] == [
+        ("Morning routine", s.sibling.user_id, False),
+        ("Bedtime", s.sibling.user_id, True),
+    ]
+    first = found.routines[0]
+    assert [(v.number, v.effective_from, v.weekdays) for v in first.schedules] == [
+        (1, ago(14), ["mon", "tue", "wed", "thu", "fri"]),
+        (2, ago(3), ["sat", "sun"]),
+    ]
+    assert (first.current.number, first.current.weekdays_text) == (2, "Sat, Sun")
+    runs = {r.user_id: r for r in first.runs}
+    assert set(runs) == {s.fam.child.user_id, s.sibling.user_id}
+    child = runs[s.fam.child.user_id]
+    assert (child.completed, child.partial, child.skipped) == (
+        (ago(9), ago(5)),
+        (ago(8),),
+        (ago(7),),
+    )
+    assert child.in_progress == ()
+    assert runs[s.sibling.user_id].in_progress == (ago(2),)
+    assert [r.completed for r in found.routines[1].runs] == [(TODAY,)]
+
+    # The same runs the per-routine reader gives.
+    each = await s.routines.runs_in_range(morning.id, ago(10), TODAY)
+    assert sorted((r.user_id, r.day, r.status) for r in each) == sorted(
+        (member.user_id, day, status)
+        for member in first.runs
+        for status in RunStatus
+        for day in getattr(member, status.value)
+    )
+
+    only = await s.routines.family_runs(
+        s.child, s.fam.family.id, ago(10), ago(9), user_id=s.fam.child.user_id
+    )
+    assert only.routines == []
+    of_sibling = await s.routines.family_runs(
+        s.child, s.fam.family.id, ago(9), ago(9), user_id=s.sibling.user_id
+    )
+    assert [[m.completed for m in r.runs] for r in of_sibling.routines] == [[(ago(9),)], []]
+
+
+async def test_family_runs_take_two_statements_whatever_the_routines_and_days(s: Setup) -> None:
+    first = await s.create(effective_from=TODAY - timedelta(days=20))
+    await run_to(s, first.id, TODAY, RunStatus.COMPLETED)
+    start = TODAY - timedelta(days=20)
+    await s.routines.family_runs(s.owner, s.fam.family.id, start, TODAY)  # warm up
+
+    with every_statement(s.db) as small:
+        await s.routines.family_runs(s.owner, s.fam.family.id, start, TODAY)
+    for i, who in enumerate((s.fam.child, s.sibling, s.fam.parent)):
+        routine = await s.create(name=f"Chores {i}", user_id=who.user_id, effective_from=start)
+        for week in range(3):
+            await s.routines.update_routine(
+                s.owner,
+                routine.id,
+                {
+                    "steps": [{"title": f"Step {week}"}],
+                    "effective_from": start + timedelta(7 * week),
+                },
+            )
+        for n, status in enumerate([*RunStatus] * 4):
+            await run_to(s, routine.id, TODAY - timedelta(days=n), status)
+    with every_statement(s.db) as large:
+        found = await s.routines.family_runs(s.owner, s.fam.family.id, start, TODAY)
+    with every_statement(s.db) as as_admin:
+        await s.routines.family_runs(s.admin, s.fam.family.id, start, TODAY)
+    assert len(found.routines) == 4
+    assert sum(len(r.schedules) for r in found.routines) == 1 + 3 * 4
+    # The routines with their versions and the permission check, then the run days.
+    assert len(small) == len(large) == len(as_admin) == 2
+
+
+async def test_family_runs_are_for_members_only(s: Setup) -> None:
+    stranger = (await UserService(s.db).create_user({"full_name": "Somebody Else"})).value
+    outsider = Actor.member(stranger.id)
+    await s.create()
+    other = await make_family(s.db, "Dupont")
+    for family_id in (s.fam.family.id, other.family.id):  # with routines and without
+        with pytest.raises(PermissionDeniedError, match="Only members of this family"):
+            await s.routines.family_runs(outsider, family_id, TODAY, TODAY)
+    with pytest.raises(NotFoundError, match="family does not exist"):
+        await s.routines.family_runs(s.admin, uuid.uuid4(), TODAY, TODAY)
+    with pytest.raises(InvalidInputError, match="End: must be on or after the start day"):
+        await s.routines.family_runs(s.admin, s.fam.family.id, TODAY, TODAY - timedelta(1))
+    with every_statement(s.db) as statements:
+        nothing = await s.routines.family_runs(
+            Actor.member(other.viewer.user_id), other.family.id, TODAY, TODAY
+        )
+    assert (nothing.routines, nothing.today) == ([], TODAY)
+    assert len(statements) == 2  # and the family with the actor's role, to say why

@@ -319,6 +319,40 @@ def test_the_screen_loads_in_six_statements(
     assert len(statements) <= 6
 
 
+def test_a_screen_switch_with_the_first_habit_selected_runs_six_statements(
+    core: AppCore, run: Any, martins: Martins, context: AppContext, make_view: Any, db_url: str
+) -> None:
+    """Issue 3: a screen switch shows its data with ≤ 6 statements whatever the length of the
+    history — the list and the detail pane of the habit selected on its own, entries included."""
+    habits = []
+    for n in range(4):
+        habit = new_habit(core, run, martins, name=f"Habit {n}", effective_from=ago(context, 500))
+        insert_entries(
+            db_url, run, habit.id, [ago(context, d) for d in range(1, 400)], EntryStatus.DONE
+        )
+        habits.append(habit)
+    with count_statements(context) as statements:
+        view = make_view()
+        settle(run, context)
+    selected = view.selected()
+    assert selected is not None and selected.habit.id == habits[0].id
+    assert view.entries_model.total == 399 and view.entries_model.rowCount() == PAGE_SIZE
+    assert view.entries_count.text() == "· 399 days recorded"
+    assert len(statements) <= 6, statements
+
+    # Away, a day is checked off elsewhere, and back: the list and the entries are read again.
+    view.hide()
+    result = run(core.habits.set_entry(ADMIN, habits[0].id, today(context), {"status": "done"}))
+    context.bus.changes_applied.emit(result.changes, None)
+    with count_statements(context) as statements:
+        view.show()
+        settle(run, context)
+    assert view.entries_model.total == 400
+    assert view.entries_model.rows[0].day == today(context)
+    assert view.entries_count.text() == "· 400 days recorded"
+    assert len(statements) <= 6, statements
+
+
 # --- the editor ----------------------------------------------------------------------------------
 
 

@@ -307,6 +307,40 @@ class HistoryRow(NamedTuple):
     version: int
 
 
+class HabitStatusDaysRead(ReadModel):
+    """One habit over a range of days: every version of its rules and the days recorded, by status.
+
+    A day is judged by the version in force on it (`habit_rules.version_in_force`); `habit`
+    carries the rules in force on the family's today. The day tuples are oldest first.
+    """
+
+    habit: HabitRead
+    # Oldest first.
+    versions: list[HabitVersionRead]
+    done: tuple[date, ...] = ()
+    skipped: tuple[date, ...] = ()
+    missed: tuple[date, ...] = ()
+
+    @property
+    def recorded(self) -> int:
+        return len(self.done) + len(self.skipped) + len(self.missed)
+
+
+class FamilyHabitDaysRead(ReadModel):
+    """Every habit of a family (or of one member) over `start`..`end`, archived ones included,
+    in member then habit order: what the history screens judge a range by.
+
+    Days grouped by status rather than one object per entry: five years of sixty habits is
+    65,000 entries, and the screens only count them.
+    """
+
+    start: date
+    end: date
+    # The family's today: each `habit` shows the rules in force on it.
+    today: date
+    habits: list[HabitStatusDaysRead]
+
+
 class HabitDueRead(ReadModel):
     """One habit on one day: the rules of that day, whether it is due, and what was recorded."""
 

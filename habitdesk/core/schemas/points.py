@@ -130,3 +130,21 @@ class RedemptionRead(ReadModel):
     decided_by: UUID | None
     decision_note: str | None = None
     version: int
+
+
+class PointsOverviewRead(ReadModel):
+    """What the rewards screen shows, read at once: balances, rewards, requests and the newest
+    ledger lines."""
+
+    family_id: UUID
+    # Whose balances, requests and ledger lines these are (None: everyone's). A child always
+    # gets only its own.
+    user_id: UUID | None
+    # One per member of the family (or the one asked for), in member order.
+    balances: list[PointsBalanceRead]
+    # Every reward, switched-off ones included, cheapest first.
+    rewards: list[RewardRead]
+    # Newest first.
+    requests: list[RedemptionRead]
+    # The first page of the ledger, newest first.
+    ledger: list[PointsEntryRead]

@@ -208,6 +208,55 @@ class RoutineRunRead(ReadModel):
     points_possible: int
 
 
+class RoutineScheduleRead(ReadModel):
+    """When one version of a routine is due (its steps left out)."""
+
+    number: int
+    effective_from: date
+    weekdays: list[str]
+    # "Mon–Fri", "every day": ready to show.
+    weekdays_text: str
+
+
+class RoutineRunDaysRead(ReadModel):
+    """One member's runs of a routine over a range of days, by status; each oldest first."""
+
+    user_id: UUID
+    completed: tuple[date, ...] = ()
+    partial: tuple[date, ...] = ()
+    skipped: tuple[date, ...] = ()
+    in_progress: tuple[date, ...] = ()
+
+
+class RoutineRunsRead(ReadModel):
+    """A routine over a range of days: when each of its versions was due, and its runs."""
+
+    id: UUID
+    family_id: UUID
+    user_id: UUID
+    name: str
+    position: int
+    archived: bool
+    # Every version's schedule, oldest first. A day is judged by the highest-numbered version
+    # that had started by then.
+    schedules: list[RoutineScheduleRead]
+    # In force on the family's today (the first one, if the routine has not started yet).
+    current: RoutineScheduleRead
+    # By member: the routine's member, and anyone it was handed over from (their runs stay
+    # theirs).
+    runs: list[RoutineRunDaysRead]
+
+
+class FamilyRoutineRunsRead(ReadModel):
+    """Every routine of a family (or of one member) over `start`..`end`, archived ones
+    included, in routine order: what the history screens judge a range by."""
+
+    start: date
+    end: date
+    today: date
+    routines: list[RoutineRunsRead]
+
+
 _LABELS = {
     "name": "Name",
     "user_id": "Member",

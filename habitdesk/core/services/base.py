@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from habitdesk.core.changes import Changes
 from habitdesk.core.db.database import Database
 from habitdesk.core.errors import ConflictError, NotFoundError, PermissionDeniedError
-from habitdesk.core.models import FamilyMembership
+from habitdesk.core.models import Family, FamilyMembership
 from habitdesk.core.models.base import Entity
 from habitdesk.core.models.enums import Role
 from habitdesk.core.schemas.common import Schema, invalid_input
@@ -95,6 +95,39 @@ async def require_role(
         names = " or ".join(sorted(r.value for r in allowed))
         raise PermissionDeniedError(f"A {role.value} cannot {doing}; ask a {names}.")
     return role
+
+
+async def family_and_role(
+    session: AsyncSession, actor: Actor, family_id: UUID, allowed: Iterable[Role], doing: str
+) -> tuple[Family, Role]:
+    """`get_live(…, Family, …)` then `require_role(…)` in one statement: the family, and the
+    actor's role in it, which must be one of `allowed`.
+
+    For reads that must show their data with a handful of statements (a screen switch); the
+    errors and messages are those of the two calls, in the same order.
+    """
+    if actor.system:
+        return await get_live(session, Family, family_id, "family"), Role.OWNER
+    role_query = (
+        select(FamilyMembership.role)
+        .where(
+            FamilyMembership.family_id == family_id,
+            FamilyMembership.user_id == actor.user_id,
+            FamilyMembership.deleted_at.is_(None),
+        )
+        .scalar_subquery()
+    )
+    row = (await session.execute(select(Family, role_query).where(Family.id == family_id))).first()
+    if row is None or row[0].deleted_at is not None:
+        raise NotFoundError("That family does not exist (it may have been removed).")
+    family, role = row
+    # No user means no membership: the subquery finds nothing, as `role_in` would say.
+    if actor.user_id is None or role is None:
+        raise PermissionDeniedError(f"Only members of this family can {doing}.")
+    if role not in set(allowed):
+        names = " or ".join(sorted(r.value for r in allowed))
+        raise PermissionDeniedError(f"A {role.value} cannot {doing}; ask a {names}.")
+    return family, role
 
 
 async def require_editor(session: AsyncSession, actor: Actor, family_id: UUID, doing: str) -> Role:

@@ -1,5 +1,6 @@
 """The Habits screen in one call: every habit with its rules, its last 30 days, and its current
-and best streaks, in six SQL statements however long the history.
+and best streaks, in five SQL statements however long the history (the sixth of a screen switch
+is the selected habit's first page of entries, `HabitService.entries_first_page`).
 
 Best streaks need the whole history, so it is read whole — but compactly: one row per habit and
 status, holding the days as one comma-separated string the database builds
@@ -25,26 +26,26 @@ from habitdesk.core.domain import habit_rules, streaks
 from habitdesk.core.domain.days import family_today
 from habitdesk.core.domain.weekdays import includes
 from habitdesk.core.enums import EntryStatus
-from habitdesk.core.models import Family, Habit
+from habitdesk.core.models import Habit
 from habitdesk.core.schemas.habit_overview import (
     STRIP_DAYS,
     HabitOverviewRead,
     StreakRead,
     StripDay,
 )
-from habitdesk.core.services.base import READERS, Actor, Service, get_live, require_role
+from habitdesk.core.services.base import READERS, Actor, Service, family_and_role
 
 # HabitService's own readers and read-model builders: the same queries and conversions.
-from habitdesk.core.services.habits import (
-    _E,
-    _H,
-    _HABITS,
-    _HISTORY_COLUMNS,
-    _collector_paused,
-    _family_habits,
-    _history,
-    _versions_by_habit,
+from habitdesk.core.services.habit_queries import (
+    ENTRY,
+    HABIT,
+    HABIT_TABLE,
+    HISTORY_COLUMNS,
+    collector_paused,
+    family_habits,
     habit_read,
+    history_read,
+    versions_by_habit,
 )
 
 _STREAK_STATUSES = (EntryStatus.DONE, EntryStatus.SKIPPED)
@@ -71,13 +72,13 @@ class HabitOverviewService(Service):
         `STRIP_DAYS` days up to it, and its current and best streaks as of that day.
 
         Archived habits are included unless `include_archived` is false (the screen shows or
-        hides them without asking again). Six statements, whatever the history's length.
+        hides them without asking again). Five statements, whatever the history's length: the
+        family with the actor's role, the habits, their versions, the last days, the streak days.
         """
         async with self.db.read() as session:
-            family = await get_live(session, Family, family_id, "family")
-            await require_role(session, actor, family_id, READERS, "see habits")
+            family, _role = await family_and_role(session, actor, family_id, READERS, "see habits")
             day = today or family_today(family.time_zone, family.day_start_hour)
-            query = _family_habits(family_id)
+            query = family_habits(family_id)
             if user_id is not None:
                 query = query.where(Habit.user_id == user_id)
             if not include_archived:
@@ -85,10 +86,10 @@ class HabitOverviewService(Service):
             habits = list(await session.scalars(query))
             if not habits:
                 return []
-            versions = await _versions_by_habit(session, [h.id for h in habits])
+            versions = await versions_by_habit(session, [h.id for h in habits])
             scope = self._scope(family_id, user_id, include_archived)
             first_strip_day = day - timedelta(days=STRIP_DAYS - 1)
-            with _collector_paused():
+            with collector_paused():
                 recent = await self._recent(session, scope, first_strip_day, day)
                 history = await self._history(session, scope, day)
 
@@ -131,14 +132,14 @@ class HabitOverviewService(Service):
         """Which habits' entries to read (joined through the habits: SQLite then walks the
         (habit, day) key habit by habit instead of every live entry)."""
         conditions: list[Any] = [
-            _H.family_id == family_id,
-            _H.deleted_at.is_(None),
-            _E.deleted_at.is_(None),
+            HABIT.family_id == family_id,
+            HABIT.deleted_at.is_(None),
+            ENTRY.deleted_at.is_(None),
         ]
         if user_id is not None:
-            conditions.append(_H.user_id == user_id)
+            conditions.append(HABIT.user_id == user_id)
         if not include_archived:
-            conditions.append(_H.archived.is_(False))
+            conditions.append(HABIT.archived.is_(False))
         return conditions
 
     @staticmethod
@@ -147,11 +148,11 @@ class HabitOverviewService(Service):
     ) -> dict[UUID, dict[date, tuple[EntryStatus, float]]]:
         connection = await session.connection()
         rows = await connection.execute(
-            select(*_HISTORY_COLUMNS)
-            .join(_HABITS, _H.id == _E.habit_id)
-            .where(and_(*scope), _E.day >= start, _E.day <= end)
+            select(*HISTORY_COLUMNS)
+            .join(HABIT_TABLE, HABIT.id == ENTRY.habit_id)
+            .where(and_(*scope), ENTRY.day >= start, ENTRY.day <= end)
         )
-        history = _history(rows.all())
+        history = history_read(rows.all())
         found: dict[UUID, dict[date, tuple[EntryStatus, float]]] = defaultdict(dict)
         for habit_id, when, value, status in zip(
             history.habit_ids, history.days, history.values, history.statuses, strict=True
@@ -166,13 +167,13 @@ class HabitOverviewService(Service):
         """Done and skipped days (as ordinals) of each habit, up to `end`."""
         rows = await session.execute(
             select(
-                _E.habit_id,
-                _E.status,
-                func.aggregate_strings(cast(_E.day, String), ","),
+                ENTRY.habit_id,
+                ENTRY.status,
+                func.aggregate_strings(cast(ENTRY.day, String), ","),
             )
-            .join(_HABITS, _H.id == _E.habit_id)
-            .where(and_(*scope), _E.day <= end, _E.status.in_(_STREAK_STATUSES))
-            .group_by(_E.habit_id, _E.status)
+            .join(HABIT_TABLE, HABIT.id == ENTRY.habit_id)
+            .where(and_(*scope), ENTRY.day <= end, ENTRY.status.in_(_STREAK_STATUSES))
+            .group_by(ENTRY.habit_id, ENTRY.status)
         )
         # The same few thousand days repeat across habits: each text is parsed once.
         ordinal_of: dict[str, int] = {}

@@ -7,11 +7,13 @@ so a child cannot ask for two rewards with the same points.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import NullType
 
 from habitdesk.core.changes import Changes, Kind
 from habitdesk.core.errors import (
@@ -20,7 +22,14 @@ from habitdesk.core.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
-from habitdesk.core.models import Family, PointsEntry, Reward, RewardRedemption, User
+from habitdesk.core.models import (
+    Family,
+    FamilyMembership,
+    PointsEntry,
+    Reward,
+    RewardRedemption,
+    User,
+)
 from habitdesk.core.models.base import utcnow
 from habitdesk.core.models.enums import PointsSource, RedemptionStatus, Role
 from habitdesk.core.schemas.points import (
@@ -28,6 +37,7 @@ from habitdesk.core.schemas.points import (
     PointsAward,
     PointsBalanceRead,
     PointsEntryRead,
+    PointsOverviewRead,
     RedemptionDecision,
     RedemptionRead,
     RewardCreate,
@@ -42,12 +52,14 @@ from habitdesk.core.services.base import (
     Result,
     Service,
     check_version,
+    family_and_role,
     get_live,
     parse,
     require_editor,
     require_role,
     require_self_or_editor,
 )
+from habitdesk.core.services.habits import Unindexed
 
 
 async def held_points(session: AsyncSession, family_id: UUID, user_id: UUID) -> int:
@@ -74,6 +86,89 @@ def _redemptions_query() -> Select[RewardRedemption, Reward, str]:
         .join(Reward, Reward.id == RewardRedemption.reward_id)
         .join(User, User.id == RewardRedemption.user_id)
     )
+
+
+def _raw(column: Any, name: str) -> Any:
+    return type_coerce(column, NullType()).label(name)
+
+
+# Ids come raw and are converted once per distinct value (`_redemption_reads`): members, rewards
+# and the family repeat on every row of years of requests.
+_REDEMPTION_COLUMNS = (
+    _raw(RewardRedemption.id, "id"),
+    _raw(Reward.family_id, "family_id"),
+    _raw(Reward.id, "reward_id"),
+    Reward.name.label("reward_name"),
+    _raw(RewardRedemption.user_id, "user_id"),
+    User.full_name.label("member_name"),
+    RewardRedemption.cost,
+    RewardRedemption.status,
+    RewardRedemption.requested_at,
+    RewardRedemption.decided_at,
+    _raw(RewardRedemption.decided_by, "decided_by"),
+    RewardRedemption.decision_note,
+    RewardRedemption.version,
+)
+
+
+def _redemption_rows() -> Select[*tuple[Any, ...]]:
+    """`_redemptions_query` as plain columns: years of requests without loading three ORM
+    objects for each."""
+    return (
+        select(*_REDEMPTION_COLUMNS)
+        .join(Reward, Reward.id == RewardRedemption.reward_id)
+        .join(User, User.id == RewardRedemption.user_id)
+    )
+
+
+def _plain_uuid(raw: Any) -> UUID:
+    """A UUID from a raw id column: SQLite gives 32 hex digits, asyncpg its own UUID type."""
+    if type(raw) is UUID:
+        return raw
+    return UUID(int=raw.int) if isinstance(raw, UUID) else UUID(hex=raw)
+
+
+def _redemption_reads(rows: Sequence[Sequence[Any]]) -> list[RedemptionRead]:
+    seen: dict[Any, UUID] = {}
+
+    def shared(raw: Any) -> UUID:
+        found = seen.get(raw)
+        if found is None:
+            found = seen[raw] = _plain_uuid(raw)
+        return found
+
+    return [
+        RedemptionRead(
+            id=_plain_uuid(id_),
+            family_id=shared(family_id),
+            reward_id=shared(reward_id),
+            reward_name=reward_name,
+            user_id=shared(user_id),
+            member_name=member_name,
+            cost=cost,
+            status=status,
+            requested_at=requested_at,
+            decided_at=decided_at,
+            decided_by=None if decided_by is None else shared(decided_by),
+            decision_note=note,
+            version=version,
+        )
+        for (
+            id_,
+            family_id,
+            reward_id,
+            reward_name,
+            user_id,
+            member_name,
+            cost,
+            status,
+            requested_at,
+            decided_at,
+            decided_by,
+            note,
+            version,
+        ) in rows
+    ]
 
 
 def _redemption_read(
@@ -106,6 +201,63 @@ async def _readable_member(
     if user_id is not None and user_id != actor.user_id:
         raise PermissionDeniedError(f"A child can only see their own {what}.")
     return actor.user_id
+
+
+def _readable_by(role: Role, actor: Actor, user_id: UUID | None, what: str) -> UUID | None:
+    """`_readable_member` with the role in hand."""
+    if role is not Role.CHILD:
+        return user_id
+    if user_id is not None and user_id != actor.user_id:
+        raise PermissionDeniedError(f"A child can only see their own {what}.")
+    return actor.user_id
+
+
+async def _balances(
+    session: AsyncSession, family_id: UUID, user_id: UUID | None
+) -> list[PointsBalanceRead]:
+    """Each member's balance and held points, in member order: one statement.
+
+    Per member through the ledger's user index (a GROUP BY over the family's whole ledger sorts
+    it first: ≈17 against ≈32 ms for 80,000 lines on SQLite).
+    """
+    member = FamilyMembership.user_id
+    total = (
+        select(func.coalesce(func.sum(PointsEntry.amount), 0))
+        .where(PointsEntry.user_id == member, PointsEntry.family_id == family_id)
+        .scalar_subquery()
+    )
+    held = (
+        select(func.coalesce(func.sum(RewardRedemption.cost), 0))
+        .join(Reward, Reward.id == RewardRedemption.reward_id)
+        .where(
+            RewardRedemption.user_id == member,
+            Reward.family_id == family_id,
+            RewardRedemption.status == RedemptionStatus.REQUESTED,
+        )
+        .scalar_subquery()
+    )
+    query = (
+        select(member, total, held)
+        .join(User, User.id == member)
+        .where(
+            FamilyMembership.family_id == family_id,
+            FamilyMembership.deleted_at.is_(None),
+            User.deleted_at.is_(None),
+        )
+        .order_by(FamilyMembership.position, FamilyMembership.created_at)
+    )
+    if user_id is not None:
+        query = query.where(member == user_id)
+    return [
+        PointsBalanceRead(
+            family_id=family_id,
+            user_id=who,
+            balance=int(balance),
+            held=int(promised),
+            available=int(balance) - int(promised),
+        )
+        for who, balance, promised in (await session.execute(query)).all()
+    ]
 
 
 class PointsService(Service):
@@ -171,6 +323,64 @@ class PointsService(Service):
                 .offset(page.offset)
             )
             return [PointsEntryRead.model_validate(r) for r in rows]
+
+    async def balances(
+        self, actor: Actor, family_id: UUID, user_id: UUID | None = None
+    ) -> list[PointsBalanceRead]:
+        """Every member's balance (or one member's), in member order; a child gets only its own.
+
+        Two statements however many members and ledger lines.
+        """
+        async with self.db.read() as session:
+            _, role = await family_and_role(session, actor, family_id, READERS, "see points")
+            user_id = _readable_by(role, actor, user_id, "points")
+            return await _balances(session, family_id, user_id)
+
+    async def overview(
+        self,
+        actor: Actor,
+        family_id: UUID,
+        user_id: UUID | None = None,
+        ledger_limit: int = 50,
+    ) -> PointsOverviewRead:
+        """What the rewards screen shows, in one read: each member's balance, every reward
+        (switched-off ones too), the requests and the first `ledger_limit` ledger lines, for
+        everyone or for `user_id`. A child sees only its own points and requests (and every
+        reward). Five statements however many members, rewards and ledger lines.
+        """
+        page = parse(PageRequest, {"limit": ledger_limit, "offset": 0})
+        async with self.db.read() as session:
+            family, role = await family_and_role(session, actor, family_id, READERS, "see points")
+            user_id = _readable_by(role, actor, user_id, "points")
+            rewards = await session.scalars(
+                select(Reward)
+                .where(Reward.family_id == family.id, Reward.deleted_at.is_(None))
+                .order_by(Reward.cost, func.lower(Reward.name), Reward.created_at)
+            )
+            reward_reads = [RewardRead.model_validate(r) for r in rewards]
+            requests = _redemption_rows().where(Reward.family_id == family_id)
+            lines = select(PointsEntry).where(Unindexed(PointsEntry.family_id) == family_id)
+            if user_id is not None:
+                requests = requests.where(RewardRedemption.user_id == user_id)
+                lines = lines.where(PointsEntry.user_id == user_id)
+            found = await session.execute(
+                requests.order_by(RewardRedemption.requested_at.desc(), RewardRedemption.id)
+            )
+            request_reads = _redemption_reads(found.all())
+            ledger = await session.scalars(
+                lines.order_by(PointsEntry.created_at.desc(), PointsEntry.id.desc()).limit(
+                    page.limit
+                )
+            )
+            ledger_reads = [PointsEntryRead.model_validate(r) for r in ledger]
+            return PointsOverviewRead(
+                family_id=family_id,
+                user_id=user_id,
+                balances=await _balances(session, family_id, user_id),
+                rewards=reward_reads,
+                requests=request_reads,
+                ledger=ledger_reads,
+            )
 
     # ---- rewards ------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -42,9 +42,13 @@ from habitdesk.core.models.base import utcnow
 from habitdesk.core.models.enums import PointsSource, Role, RunStatus
 from habitdesk.core.schemas.common import ReadModel
 from habitdesk.core.schemas.routines import (
+    FamilyRoutineRunsRead,
     RoutineCreate,
     RoutineRead,
+    RoutineRunDaysRead,
     RoutineRunRead,
+    RoutineRunsRead,
+    RoutineScheduleRead,
     RoutineStepInput,
     RoutineStepRead,
     RoutineUpdate,
@@ -59,11 +63,13 @@ from habitdesk.core.services.base import (
     Result,
     Service,
     check_version,
+    family_and_role,
     get_live,
     require_editor,
     require_role,
     require_self_or_editor,
 )
+from habitdesk.core.services.habits import Unindexed, days_list, family_reader, split_days
 from habitdesk.core.services.ledger import settle_points
 
 T = TypeVar("T")
@@ -836,6 +842,132 @@ class RoutineService(Service):
                 RoutineRun.day >= start,
                 RoutineRun.day <= end,
             )
+
+    async def family_runs(
+        self,
+        actor: Actor,
+        family_id: uuid.UUID,
+        start: date,
+        end: date,
+        user_id: uuid.UUID | None = None,
+    ) -> FamilyRoutineRunsRead:
+        """Every routine of the family (or of one member), archived ones included, with when
+        each of its versions was due and its runs from `start` to `end` (inclusive), by member
+        and status.
+
+        Any member may read it. Two statements whatever the number of routines, versions and
+        days: the routines with their versions' weekdays, the permission check riding along; then
+        the run days, one text list per routine, member and status (see `habits.days_list`) —
+        or, when no routine came back, the family and the actor's role, to tell "none yet" from
+        "not yours to see".
+        """
+        if end < start:
+            raise InvalidInputError("End: must be on or after the start day.")
+        async with self.db.read() as session:
+            query = (
+                select(
+                    Routine,
+                    RoutineVersion.number,
+                    RoutineVersion.effective_from,
+                    RoutineVersion.weekdays,
+                    Family.time_zone,
+                    Family.day_start_hour,
+                )
+                .join(RoutineVersion, RoutineVersion.routine_id == Routine.id)
+                .join(Family, Family.id == Routine.family_id)
+                .where(
+                    Routine.family_id == family_id,
+                    Routine.deleted_at.is_(None),
+                    Family.deleted_at.is_(None),
+                )
+                .order_by(Routine.position, Routine.created_at, Routine.id, RoutineVersion.number)
+            )
+            if user_id is not None:
+                query = query.where(Routine.user_id == user_id)
+            if not actor.system:
+                query = query.where(family_reader(actor, family_id))
+            rows = (await session.execute(query)).all()
+            if not rows:
+                # No routines, or the actor may not look, or no such family: say which.
+                family, _ = await family_and_role(
+                    session, actor, family_id, READERS, "see this family's routines"
+                )
+                return FamilyRoutineRunsRead(
+                    start=start, end=end, today=_today(family, self._clock()), routines=[]
+                )
+            today = family_today(rows[0].time_zone, rows[0].day_start_hour, self._clock())
+            routines: dict[uuid.UUID, Routine] = {}
+            schedules: dict[uuid.UUID, list[RoutineScheduleRead]] = {}
+            # Years of weekly edits repeat a handful of weekday sets: describe each once.
+            described: dict[int, tuple[list[str], str]] = {}
+            for routine, number, effective_from, weekdays, _zone, _hour in rows:
+                routines.setdefault(routine.id, routine)
+                if weekdays not in described:
+                    described[weekdays] = (names_from_mask(weekdays), describe_weekdays(weekdays))
+                names, text = described[weekdays]
+                schedules.setdefault(routine.id, []).append(
+                    RoutineScheduleRead(
+                        number=number,
+                        effective_from=effective_from,
+                        weekdays=names,
+                        weekdays_text=text,
+                    )
+                )
+
+            statuses = tuple(RunStatus)
+            found = (
+                await session.execute(
+                    select(
+                        RoutineRun.routine_id,
+                        RoutineRun.user_id,
+                        *(
+                            days_list(case((RoutineRun.status == s, RoutineRun.day)))
+                            for s in statuses
+                        ),
+                    )
+                    .where(
+                        RoutineRun.routine_id.in_(list(routines)),
+                        Unindexed(RoutineRun.deleted_at).is_(None),
+                        RoutineRun.day >= start,
+                        RoutineRun.day <= end,
+                    )
+                    # By routine and member only: SQLite walks the (routine, member, day) key
+                    # in order and needs no sort for the grouping.
+                    .group_by(RoutineRun.routine_id, RoutineRun.user_id)
+                )
+            ).all()
+            days = split_days(text for row in found for text in row[2:])
+            runs: dict[uuid.UUID, list[RoutineRunDaysRead]] = {}
+            for i, (routine_id, member_id, *_texts) in enumerate(found):
+                by_status = dict(zip(statuses, days[i * len(statuses) :], strict=False))
+                runs.setdefault(routine_id, []).append(
+                    # Built as given: years of valid run days.
+                    RoutineRunDaysRead.model_construct(
+                        user_id=member_id,
+                        completed=by_status[RunStatus.COMPLETED],
+                        partial=by_status[RunStatus.PARTIAL],
+                        skipped=by_status[RunStatus.SKIPPED],
+                        in_progress=by_status[RunStatus.IN_PROGRESS],
+                    )
+                )
+            reads = []
+            for routine_id, routine in routines.items():
+                history = schedules[routine_id]
+                started = [v for v in history if v.effective_from <= today]
+                reads.append(
+                    RoutineRunsRead(
+                        id=routine.id,
+                        family_id=routine.family_id,
+                        user_id=routine.user_id,
+                        name=routine.name,
+                        position=routine.position,
+                        archived=routine.archived,
+                        schedules=history,
+                        current=max(started, key=lambda v: v.number) if started else history[0],
+                        runs=runs.get(routine_id, []),
+                    )
+                )
+            return FamilyRoutineRunsRead(start=start, end=end, today=today, routines=reads)
 
     # ----------------------------------------------------------------- helpers
 

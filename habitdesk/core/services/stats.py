@@ -5,11 +5,11 @@ Reads only, each in one read transaction and a fixed number of statements howeve
 history is. The judging is the domain's: `history_days` lays the days out, `scores` (Loop's
 strength), `streaks` and `completion` judge them, each day by the rules of its day.
 
-Entries are read with HabitService's readers (`habits._fetch_entries`, its versions query and
-its family/habit ordering). The family-wide statistics read years of entries for every habit,
-so they run a leaner statement of their own (only the columns the judging needs) and turn the
-rows into days column by column with C-level passes (see `_lay_out`); the benchmark
-benchmarks/bench_analytics.py measures the whole call.
+Entries are read with HabitService's readers (`habit_queries.fetch_entries`, its versions
+query and its family/habit ordering). The family-wide statistics read years of entries for
+every habit, so they run a leaner statement of their own (only the columns the judging needs)
+and turn the rows into days column by column with C-level passes (see `_lay_out`); the
+benchmark benchmarks/bench_analytics.py measures the whole call.
 """
 
 from __future__ import annotations
@@ -52,7 +52,6 @@ from habitdesk.core.models import (
     Family,
     FamilyMembership,
     Habit,
-    HabitEntry,
     Routine,
     RoutineRun,
     RoutineStep,
@@ -78,26 +77,26 @@ from habitdesk.core.schemas.stats import (
     StreakRead,
 )
 from habitdesk.core.services.base import READERS, Actor, Service, get_live, require_role
-from habitdesk.core.services.habits import (
-    _RAW_ENTRY_COLUMNS,
-    _collector_paused,
-    _day,
-    _family_habits,
-    _fetch_entries,
-    _uuid,
-    _versions_by_habit,
-    _versions_of,
+from habitdesk.core.services.habit_queries import (
+    ENTRY,
+    RAW_ENTRY_COLUMNS,
+    collector_paused,
+    day_of,
+    family_habits,
+    fetch_entries,
+    uuid_of,
+    versions_by_habit,
+    versions_of,
 )
 
 BEST_STREAKS = 3
 
-_E = cast(Table, HabitEntry.__table__).c
 _R = cast(Table, RoutineRun.__table__).c
 # Only what the judging needs, without SQLAlchemy's per-value processing (converted below).
 _LEAN_COLUMNS = tuple(
-    type_coerce(_E[name], NullType()) for name in ("habit_id", "day", "status", "value")
+    type_coerce(ENTRY[name], NullType()) for name in ("habit_id", "day", "status", "value")
 )
-_NOTE_COLUMN = type_coerce(_E.note, NullType())
+_NOTE_COLUMN = type_coerce(ENTRY.note, NullType())
 
 _STATUS_OF: dict[Any, DayStatus] = {
     **{s.value: DayStatus(s.value) for s in EntryStatus},
@@ -176,11 +175,11 @@ async def _members(
 async def _habit_defs(
     session: AsyncSession, family_id: UUID, user_id: UUID | None
 ) -> list[_HabitDef]:
-    query = _family_habits(family_id)
+    query = family_habits(family_id)
     if user_id is not None:
         query = query.where(Habit.user_id == user_id)
     habits = list(await session.scalars(query))
-    versions = await _versions_by_habit(session, [h.id for h in habits])
+    versions = await versions_by_habit(session, [h.id for h in habits])
     return [_HabitDef(h, versions[h.id]) for h in habits if versions[h.id]]
 
 
@@ -254,8 +253,8 @@ async def _routine_defs(
         )
     )
     rows = run_rows.all()
-    owner = {raw: routines.get(_uuid(raw)) for raw in {row[0] for row in rows}}
-    days = {raw: _day(raw) for raw in {row[1] for row in rows}}
+    owner = {raw: routines.get(uuid_of(raw)) for raw in {row[0] for row in rows}}
+    days = {raw: day_of(raw) for raw in {row[1] for row in rows}}
     for routine_id, day, status, version_id, checked in rows:
         routine = owner[routine_id]
         if routine is None:
@@ -263,7 +262,7 @@ async def _routine_defs(
         if checked is None:
             judged = routine_run_status(_RUN_STATUS[status])
         else:
-            total = step_counts.get(_uuid(version_id), 0)
+            total = step_counts.get(uuid_of(version_id), 0)
             judged = routine_run_status(_RUN_STATUS[status], total, int(checked))
         routine.runs.append((days[day], judged))
     return [r for r in routines.values() if r.versions]
@@ -286,14 +285,14 @@ def _lay_out(
         return []
     columns: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * 5
     raw_habits, raw_days, raw_statuses = columns[0], columns[1], columns[2]
-    ordinal = {raw: _day(raw).toordinal() for raw in set(raw_days)}
+    ordinal = {raw: day_of(raw).toordinal() for raw in set(raw_days)}
     firsts = [min(v.effective_from for v in d.versions).toordinal() for d in defs]
     last = end.toordinal()
     base = min([*firsts, *ordinal.values(), last])
     stride = last - base + 1
     slot_of = {d.habit.id: k * stride for k, d in enumerate(defs)}
     trash = len(defs) * stride  # entries of habits not asked for (a member removed meanwhile)
-    habit_slot = {raw: slot_of.get(_uuid(raw), trash) for raw in set(raw_habits)}
+    habit_slot = {raw: slot_of.get(uuid_of(raw), trash) for raw in set(raw_habits)}
     day_slot = {raw: o - base for raw, o in ordinal.items()}
     slots = list(
         map(add, map(habit_slot.__getitem__, raw_habits), map(day_slot.__getitem__, raw_days))
@@ -343,18 +342,18 @@ async def _entry_rows(
     # (habit, day) key per habit. No ORDER BY: days are placed by their date.
     query = (
         select(*columns)
-        .join(Habit, Habit.id == _E.habit_id)
+        .join(Habit, Habit.id == ENTRY.habit_id)
         .where(
             Habit.family_id == family_id,
             Habit.deleted_at.is_(None),
-            _E.day <= end,
-            _E.deleted_at.is_(None),
+            ENTRY.day <= end,
+            ENTRY.deleted_at.is_(None),
         )
     )
     if user_id is not None:
         query = query.where(Habit.user_id == user_id)
     connection = await session.connection()
-    with _collector_paused():
+    with collector_paused():
         return (await connection.execute(query)).all()
 
 
@@ -453,12 +452,12 @@ class StatsService(Service):
             await require_role(session, actor, family.id, READERS, "see habit statistics")
             today = self._today(family)
             end = end or today
-            versions = await _versions_of(session, habit.id)
-            entries = await _fetch_entries(
+            versions = await versions_of(session, habit.id)
+            entries = await fetch_entries(
                 session,
-                select(*_RAW_ENTRY_COLUMNS)
-                .where(_E.habit_id == habit.id, _E.day <= end, _E.deleted_at.is_(None))
-                .order_by(_E.day),
+                select(*RAW_ENTRY_COLUMNS)
+                .where(ENTRY.habit_id == habit.id, ENTRY.day <= end, ENTRY.deleted_at.is_(None))
+                .order_by(ENTRY.day),
             )
         first_recorded = entries[0].day if entries else None
         first_day = history_start(versions, first_recorded)
@@ -567,7 +566,7 @@ class StatsService(Service):
             routines = []
             if with_routines:
                 routines = await _routine_defs(session, family_id, user_id, end)
-        with _collector_paused():
+        with collector_paused():
             return _insights(family, today, members, habits, rows, routines, start, end)
 
     # --- every habit's history (the CSV export) -------------------------------------------------

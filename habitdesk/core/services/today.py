@@ -11,8 +11,9 @@ it runs the same queries, joined:
 5. the routines with every version and its steps,
 6. the runs of the day with their step checks.
 
-The judging itself is the habit and routine services' own: `habit_rules` decides which rules
-hold and whether a habit is due, and the read-models are built by the same helpers.
+The judging itself is the habit and routine services' own: habits are judged by
+`habit_queries.habits_due`, the function `HabitService.habits_due_on` answers with, and the
+read-models are built by the same helpers.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager
 
 from habitdesk.core.db.database import Database
-from habitdesk.core.domain import habit_rules
 from habitdesk.core.domain.days import family_today
 from habitdesk.core.domain.weekdays import includes, mask_from_names
 from habitdesk.core.errors import InvalidInputError, PermissionDeniedError
@@ -45,7 +45,7 @@ from habitdesk.core.models import (
 )
 from habitdesk.core.models.base import utcnow
 from habitdesk.core.models.enums import EntryStatus, Role, RunStatus
-from habitdesk.core.schemas.habits import HabitDueRead, HabitEntryRead, HabitVersionRead
+from habitdesk.core.schemas.habits import HabitDueRead, HabitVersionRead
 from habitdesk.core.schemas.people import FamilyRead, MemberRead
 from habitdesk.core.schemas.routines import (
     RoutineRunRead,
@@ -55,17 +55,17 @@ from habitdesk.core.schemas.routines import (
 )
 from habitdesk.core.schemas.today import DayOverview, MemberDayRead, RoutineDayRead
 from habitdesk.core.services.base import Actor, Service, get_live
-from habitdesk.core.services.habits import (
-    _E,
-    _H,
-    _HABITS,
-    _RAW_ENTRY_COLUMNS,
-    _family_habits,
-    _fetch_entries,
-    habit_read,
+from habitdesk.core.services.habit_queries import (
+    due_window_start,
+    family_entries_between,
+    family_habits,
+    fetch_entries,
+    habits_due,
     version_read,
 )
 from habitdesk.core.services.people import member_read
+
+# RoutineService's own builders (private there; routines.py is not this module's to change).
 from habitdesk.core.services.routines import _in_force, _routine_read, _version_reads
 
 # Viewers only read: they have no routines or habits of their own to do.
@@ -135,10 +135,10 @@ def _require_member(actor: Actor, members: Sequence[MemberRead]) -> None:
 
 
 async def _habits_of_day(session: AsyncSession, family_id: UUID, day: date) -> list[HabitDueRead]:
-    """What `HabitService.habits_due_on` answers, with the habits and their versions read in
-    one statement instead of two."""
+    """What `HabitService.habits_due_on` answers, judged by the same `habits_due`, with the
+    habits and their versions read in one statement instead of two."""
     rows = await session.execute(
-        _family_habits(family_id)
+        family_habits(family_id)
         .where(~Habit.archived)
         .add_columns(HabitVersion)
         .join(HabitVersion, HabitVersion.habit_id == Habit.id)
@@ -149,41 +149,11 @@ async def _habits_of_day(session: AsyncSession, family_id: UUID, day: date) -> l
     for habit, version in rows.all():
         habits.setdefault(habit.id, habit)
         versions[habit.id].append(version_read(version))
-    in_force = {h: habit_rules.version_for_day(versions[h], day) for h in habits}
-    longest = max((v.rules().period_days for v in in_force.values()), default=1)
-    window_start = date.fromordinal(day.toordinal() - longest + 1)
-    entries: dict[UUID, dict[date, HabitEntryRead]] = defaultdict(dict)
-    if habits:
-        found = await _fetch_entries(
-            session,
-            select(*_RAW_ENTRY_COLUMNS)
-            .join(_HABITS, _H.id == _E.habit_id)
-            .where(
-                _H.family_id == family_id,
-                _H.deleted_at.is_(None),
-                _E.day >= window_start,
-                _E.day <= day,
-                _E.deleted_at.is_(None),
-            ),
-        )
-        for entry in found:
-            entries[entry.habit_id][entry.day] = entry
-    result = []
-    for habit in habits.values():
-        version = in_force[habit.id]
-        rules = version.rules()
-        started = version.effective_from <= day
-        done = [d for d, e in entries[habit.id].items() if e.status is EntryStatus.DONE]
-        result.append(
-            HabitDueRead(
-                habit=habit_read(habit, version),
-                due=started and habit_rules.is_due(rules, day, done),
-                started=started,
-                entry=entries[habit.id].get(day),
-                completions_in_window=habit_rules.completions_in_window(rules, day, done),
-            )
-        )
-    return result
+    if not habits:
+        return []
+    start = due_window_start(versions.values(), day)
+    found = await fetch_entries(session, family_entries_between(family_id, start, day))
+    return habits_due(habits.values(), versions, found, day)
 
 
 # --- routines -------------------------------------------------------------------------------

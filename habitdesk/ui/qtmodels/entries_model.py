@@ -2,7 +2,9 @@
 
 Years of history are thousands of rows, so the model holds only what was scrolled to: the view
 asks `canFetchMore`/`fetchMore` as it nears the end, and `fetchMore` starts a read through the
-task bridge (`HabitService.entries_page`, 100 rows) and inserts the rows when they arrive.
+task bridge (`HabitService.entries_page`, 100 rows) and inserts the rows when they arrive. The
+first page comes with the total in one statement (`HabitService.entries_first_page`): it is part
+of a Habits screen switch, which must stay within a handful of statements.
 `data()` only formats what is held and never waits. The note column is editable in place when
 the acting member may record this habit (the same permission as checking it off); the note is
 saved through the task bridge and the row shows what the service stored.
@@ -124,9 +126,9 @@ class EntriesModel(QAbstractTableModel):
         generation, offset = self._generation, len(self.rows)
 
         async def work() -> tuple[int | None, list[HabitEntryRead]]:
-            total = await core.habits.count_entries(habit.id) if first else None
-            page = await core.habits.entries_page(habit.id, offset, PAGE_SIZE)
-            return total, page
+            if first:
+                return await core.habits.entries_first_page(habit.id, PAGE_SIZE)
+            return None, await core.habits.entries_page(habit.id, offset, PAGE_SIZE)
 
         def done(result: tuple[int | None, list[HabitEntryRead]]) -> None:
             if generation != self._generation:

@@ -2,10 +2,11 @@
 and their streaks; the editor; and a detail pane with the habit's rules over time and its
 entries, fetched a page at a time, with notes editable in place.
 
-The list comes from one service read (`HabitOverviewService.overview`: six SQL statements
-whatever the length of the history), so switching to the screen, picking another habit or
-showing the archived ones never waits on the database; only the entries table reads more, as
-it is scrolled.
+The list comes from one service read (`HabitOverviewService.overview`: five SQL statements
+whatever the length of the history), so picking another habit or showing the archived ones
+never waits on the database; only the entries table reads more: its first page with the total
+in one statement (`HabitService.entries_first_page`), so a screen switch with the first habit
+selected costs six, then a page at a time as it is scrolled.
 """
 
 from __future__ import annotations

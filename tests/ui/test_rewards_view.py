@@ -1,0 +1,507 @@
+"""The Rewards screen, driven as a parent, a child and a viewer would: clicks and keys on real
+widgets, results checked in the database through the `core` fixture."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
+from sqlalchemy import event
+
+from habitdesk.core.appcore import AppCore
+from habitdesk.core.demo import generate_demo
+from habitdesk.core.enums import RedemptionStatus, Role
+from habitdesk.core.schemas.people import FamilyRead, MemberRead
+from habitdesk.core.schemas.points import RewardRead
+from habitdesk.core.services.base import Actor
+from habitdesk.ui.context import AppContext
+from habitdesk.ui.dialogs.reward_dialog import RewardDialog
+from habitdesk.ui.qtmodels.rewards_model import LedgerColumn, LedgerTableModel, RequestColumn
+from habitdesk.ui.views.rewards import RewardsView
+
+W = TypeVar("W", bound=QWidget)
+ADMIN = Actor.local_admin()
+
+
+@dataclass
+class Family:
+    family: FamilyRead
+    owner: MemberRead
+    parent: MemberRead
+    child: MemberRead
+    viewer: MemberRead
+    book: RewardRead
+
+    @property
+    def members(self) -> list[MemberRead]:
+        return [self.owner, self.parent, self.child, self.viewer]
+
+
+async def make_family(core: AppCore) -> Family:
+    family = (
+        await core.families.create_family(
+            {"name": "Martin", "time_zone": "Europe/Paris"},
+            {"full_name": "Claire Martin", "avatar_emoji": "🦊"},
+        )
+    ).value
+    owner = (await core.families.list_members(ADMIN, family.id))[0]
+    added = []
+    for name, role, emoji in (
+        ("Paul Martin", Role.PARENT, None),
+        ("Léa Martin", Role.CHILD, "🦄"),
+        ("Grand-mère", Role.VIEWER, None),
+    ):
+        result = await core.families.add_member(
+            ADMIN,
+            family.id,
+            {"user": {"full_name": name, "avatar_emoji": emoji}, "role": role},
+        )
+        added.append(result.value)
+    book = (
+        await core.points.create_reward(ADMIN, family.id, {"name": "New book", "cost": 80})
+    ).value
+    parent, child, viewer = added
+    return Family(family, owner, parent, child, viewer, book)
+
+
+@pytest.fixture
+def martins(core: AppCore, run: Any) -> Family:
+    family: Family = run(make_family(core))
+    return family
+
+
+@pytest.fixture
+def context(db_url: str, run: Any, martins: Family) -> Iterator[AppContext]:
+    """The app's own core; `core` plays the other parent and the checker."""
+    app_core = AppCore.from_url(db_url)
+    context = AppContext(app_core)
+    context.set_family(martins.family, martins.members)
+    yield context
+    run(context.tasks.drain())
+    run(app_core.close())
+
+
+@pytest.fixture
+def view(context: AppContext, qtbot: Any, run: Any) -> RewardsView:
+    view = RewardsView(context)
+    qtbot.addWidget(view)
+    view.resize(1100, 760)
+    view.show()
+    run(context.tasks.drain())
+    return view
+
+
+def act_as(context: AppContext, member: MemberRead, run: Any) -> None:
+    context.set_acting(member.user_id)
+    run(context.tasks.drain())
+
+
+def click(qtbot: Any, widget: QWidget) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def click_row(qtbot: Any, table: Any, row: int) -> None:
+    centre = table.visualRect(table.model().index(row, 1)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+
+
+def dialog_of(view: RewardsView) -> RewardDialog:
+    dialog = view.reward_dialog
+    assert dialog is not None and dialog.isVisible()
+    return dialog
+
+
+def pick(combo: Any, text: str) -> None:
+    """Choose an item the way the keyboard does: focus, then type its first letters."""
+    index = next(i for i in range(combo.count()) if combo.itemText(i).startswith(text))
+    combo.setFocus()
+    combo.setCurrentIndex(index)
+
+
+def rewards_in_db(core: AppCore, run: Any, martins: Family) -> dict[str, RewardRead]:
+    found = run(core.points.list_rewards(ADMIN, martins.family.id, include_inactive=True))
+    return {r.name: r for r in found}
+
+
+def balance(core: AppCore, run: Any, martins: Family, member: MemberRead) -> Any:
+    return run(core.points.balance(ADMIN, martins.family.id, member.user_id))
+
+
+def card_of(view: RewardsView, member: MemberRead) -> Any:
+    return next(c for c in view.balance_cards if c.member.user_id == member.user_id)
+
+
+def assert_columns_fit(table: Any, stretched: int) -> None:
+    """Every row's text fits its column (the stretched last one aside): none is cut short."""
+    model, header = table.model(), table.horizontalHeader()
+    for column in range(model.columnCount()):
+        if column != stretched and model.rowCount():
+            widest = max(
+                table.sizeHintForIndex(model.index(row, column)).width()
+                for row in range(model.rowCount())
+            )
+            assert header.sectionSize(column) >= widest, (column, header.sectionSize(column))
+
+
+# --- rewards --------------------------------------------------------------------------------------
+
+
+def test_add_a_reward_through_the_dialog_with_keys(
+    view: RewardsView, context: AppContext, core: AppCore, martins: Family, qtbot: Any, run: Any
+) -> None:
+    click(qtbot, view.add_button)
+    dialog = dialog_of(view)
+    assert dialog.focusWidget() is dialog.name
+    qtbot.keyClicks(dialog.name, "Ice cream at the park")
+    dialog.cost.setFocus()
+    dialog.cost.selectAll()
+    qtbot.keyClicks(dialog.cost, "120")
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    run(context.tasks.drain())
+
+    assert view.reward_dialog is None
+    stored = rewards_in_db(core, run, martins)["Ice cream at the park"]
+    assert (stored.cost, stored.active) == (120, True)
+    names = [r.name for r in view.rewards_model.rewards]
+    assert names == ["New book", "Ice cream at the park"]  # cheapest first
+    offered = [view.ask_reward.itemData(i) for i in range(view.ask_reward.count())]
+    assert stored.id in offered
+
+
+def test_bad_reward_input_shows_the_service_message_next_to_the_field(
+    view: RewardsView, context: AppContext, core: AppCore, martins: Family, qtbot: Any, run: Any
+) -> None:
+    click(qtbot, view.add_button)
+    dialog = dialog_of(view)
+    dialog.cost.setFocus()
+    dialog.cost.selectAll()
+    qtbot.keyClicks(dialog.cost, "0")
+    click(qtbot, dialog.save_button)
+    run(context.tasks.drain())
+
+    assert dialog.isVisible()
+    assert dialog.errors["name"].isVisible()
+    assert dialog.errors["name"].text() == "Must not be empty"
+    cost_error = dialog.errors["cost"].text()
+    assert cost_error == "Must be a whole number of points greater than zero; it was 0"
+    assert not dialog.errors["general"].isVisible()
+    assert dialog.save_button.isEnabled()
+    assert list(rewards_in_db(core, run, martins)) == ["New book"]
+    click(qtbot, dialog.cancel_button)
+    assert view.reward_dialog is None
+
+
+def test_edit_switch_off_and_remove_a_reward(
+    view: RewardsView, context: AppContext, core: AppCore, martins: Family, qtbot: Any, run: Any
+) -> None:
+    click_row(qtbot, view.rewards_table, 0)
+    qtbot.keyClick(view.rewards_table, Qt.Key.Key_Return)
+    dialog = dialog_of(view)
+    dialog.name.selectAll()
+    qtbot.keyClicks(dialog.name, "Comic book")
+    click(qtbot, dialog.save_button)
+    run(context.tasks.drain())
+    assert rewards_in_db(core, run, martins)["Comic book"].cost == 80
+
+    click(qtbot, view.toggle_button)
+    run(context.tasks.drain())
+    assert not rewards_in_db(core, run, martins)["Comic book"].active
+    assert view.toggle_button.accessibleName() == "Switch reward on"
+    assert view.ask_reward.count() == 0  # nobody can ask for a switched-off reward
+    assert not view.ask_button.isEnabled()
+
+    # The window manager gives the window back its focus when a dialog closes; off-screen
+    # nothing does, and shortcuts only reach the active window.
+    view.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view, timeout=2000)
+    click_row(qtbot, view.rewards_table, 0)
+    qtbot.keyClick(view.rewards_table, Qt.Key.Key_Delete)
+    box = view.confirm_box
+    assert isinstance(box, QMessageBox) and box.isVisible()
+    confirm = next(b for b in box.findChildren(QPushButton) if b.text() == "Remove")
+    click(qtbot, confirm)
+    run(context.tasks.drain())
+    assert rewards_in_db(core, run, martins) == {}
+    assert view.rewards_stack.currentWidget() is view.no_rewards
+    assert "add the first one" in view.no_rewards.text()
+
+
+# --- asking, approving, rejecting -------------------------------------------------------------------
+
+
+def test_a_child_with_too_few_points_is_told_how_many_are_missing(
+    view: RewardsView, context: AppContext, core: AppCore, martins: Family, qtbot: Any, run: Any
+) -> None:
+    act_as(context, martins.child, run)
+    # A child asks only for itself.
+    assert view.ask_member.count() == 1
+    assert view.ask_member.currentData() == martins.child.user_id
+    assert not view.ask_member.isEnabled()
+    pick(view.ask_reward, "New book")
+    click(qtbot, view.ask_button)
+    run(context.tasks.drain())
+
+    assert view.ask_error.isVisible()
+    text = view.ask_error.text()
+    assert text.startswith("Not enough points for “New book”: it costs 80 points")
+    assert text.endswith("80 points missing.")
+    assert run(core.points.list_redemptions(ADMIN, martins.family.id)) == []
+
+
+def test_child_asks_then_a_parent_approves_and_the_balance_drops(
+    view: RewardsView, context: AppContext, core: AppCore, martins: Family, qtbot: Any, run: Any
+) -> None:
+    run(core.points.award(ADMIN, martins.family.id, martins.child.user_id, 100, "Good week"))
+    act_as(context, martins.child, run)
+    assert card_of(view, martins.child).amount.text() == "100"
+
+    pick(view.ask_reward, "New book")
+    click(qtbot, view.ask_button)
+    run(context.tasks.drain())
+    assert not view.ask_error.isVisible()
+    assert "it waits for a parent" in view.ask_status.text()
+    (request,) = run(core.points.list_redemptions(ADMIN, martins.family.id))
+    assert (request.status, request.cost) == (RedemptionStatus.REQUESTED, 80)
+    # Held, not spent yet.
+    assert card_of(view, martins.child).detail.text() == "20 available · 80 held"
+    # A child cannot decide on its own request.
+    assert not view.approve_button.isEnabled()
+    assert not view.reject_button.isEnabled()
+
+    act_as(context, martins.parent, run)
+    model = view.requests_model
+    assert model.data(model.index(0, RequestColumn.STATUS)) == "Waiting"
+    click_row(qtbot, view.requests_table, 0)
+    click(qtbot, view.approve_button)
+    run(context.tasks.drain())
+
+    after = balance(core, run, martins, martins.child)
+    assert (after.balance, after.held, after.available) == (20, 0, 20)
+    (decided,) = run(core.points.list_redemptions(ADMIN, martins.family.id))
+    assert decided.status is RedemptionStatus.APPROVED
+    assert card_of(view, martins.child).amount.text() == "20"
+    assert model.data(model.index(0, RequestColumn.STATUS)) == "Approved"
+    ledger = view.ledger_model.lines
+    assert (ledger[0].amount, ledger[0].reason) == (-80, "Reward: New book")
+
+
+def test_a_parent_asks_on_a_childs_behalf_and_rejects_with_a_reason(
+    view: RewardsView, context: AppContext, core: AppCore, martins: Family, qtbot: Any, run: Any
+) -> None:
+    run(core.points.award(ADMIN, martins.family.id, martins.child.user_id, 100, "Good week"))
+    run(view.refresh())
+    assert view.ask_member.currentData() == martins.child.user_id  # the first child
+    assert view.ask_member.isEnabled()
+    pick(view.ask_reward, "New book")
+    click(qtbot, view.ask_button)
+    run(context.tasks.drain())
+
+    click_row(qtbot, view.requests_table, 0)
+    click(qtbot, view.reject_button)
+    assert view.reject_panel.isVisible()
+    assert view.focusWidget() is view.reject_reason
+    qtbot.keyClicks(view.reject_reason, "Not before the holidays")
+    qtbot.keyClick(view.reject_reason, Qt.Key.Key_Return)
+    run(context.tasks.drain())
+
+    (request,) = run(core.points.list_redemptions(ADMIN, martins.family.id))
+    assert request.status is RedemptionStatus.REJECTED
+    assert request.decision_note == "Not before the holidays"
+    assert not view.reject_panel.isVisible()
+    model = view.requests_model
+    assert model.data(model.index(0, RequestColumn.STATUS)) == "Rejected"
+    assert model.data(model.index(0, RequestColumn.NOTE)) == "Not before the holidays"
+    assert "→" in model.data(model.index(0, RequestColumn.WHEN))
+    # Rejected: the held points are free again.
+    assert balance(core, run, martins, martins.child).available == 100
+
+
+def test_escape_cancels_a_reject_and_nothing_changes(
+    view: RewardsView, context: AppContext, core: AppCore, martins: Family, qtbot: Any, run: Any
+) -> None:
+    run(core.points.award(ADMIN, martins.family.id, martins.child.user_id, 100, "Good week"))
+    run(core.points.request_reward(ADMIN, martins.book.id, martins.child.user_id))
+    run(view.refresh())
+    click_row(qtbot, view.requests_table, 0)
+    click(qtbot, view.reject_button)
+    qtbot.keyClicks(view.reject_reason, "Hmm")
+    qtbot.keyClick(view.reject_reason, Qt.Key.Key_Escape)
+    assert not view.reject_panel.isVisible()
+    assert view.approve_button.isEnabled()
+    (request,) = run(core.points.list_redemptions(ADMIN, martins.family.id))
+    assert request.status is RedemptionStatus.REQUESTED
+
+
+# --- who may do what ----------------------------------------------------------------------------
+
+
+def test_a_viewer_reads_but_every_control_is_disabled(
+    view: RewardsView, context: AppContext, core: AppCore, martins: Family, qtbot: Any, run: Any
+) -> None:
+    run(core.points.award(ADMIN, martins.family.id, martins.child.user_id, 100, "Good week"))
+    run(core.points.request_reward(ADMIN, martins.book.id, martins.child.user_id))
+    act_as(context, martins.viewer, run)
+    click_row(qtbot, view.rewards_table, 0)
+    click_row(qtbot, view.requests_table, 0)
+    for button in (
+        view.add_button,
+        view.edit_button,
+        view.toggle_button,
+        view.remove_button,
+        view.approve_button,
+        view.reject_button,
+        view.ask_button,
+    ):
+        assert not button.isEnabled(), button.accessibleName()
+    assert not view.ask_member.isEnabled()
+    assert view.read_only_note.isVisible()
+    assert "viewer" in view.read_only_note.text()
+    # Keys do nothing either.
+    qtbot.keyClick(view.rewards_table, Qt.Key.Key_Return)
+    qtbot.keyClick(view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert view.reward_dialog is None
+    # The viewer still sees the points of every member who collects them.
+    assert {c.member.full_name for c in view.balance_cards} == {
+        "Claire Martin",
+        "Paul Martin",
+        "Léa Martin",
+    }
+
+
+def test_a_child_sees_only_its_own_points_and_requests(
+    view: RewardsView, context: AppContext, core: AppCore, martins: Family, run: Any
+) -> None:
+    run(core.points.award(ADMIN, martins.family.id, martins.parent.user_id, 300, "Chores"))
+    run(core.points.request_reward(ADMIN, martins.book.id, martins.parent.user_id))
+    act_as(context, martins.child, run)
+    assert [c.member.full_name for c in view.balance_cards] == ["Léa Martin"]
+    assert view.requests_model.requests == []
+    assert view.ledger_model.lines == []
+    assert not view.add_button.isEnabled()
+
+
+def test_the_member_filter_narrows_points_requests_and_ledger(
+    view: RewardsView, context: AppContext, core: AppCore, martins: Family, run: Any
+) -> None:
+    run(core.points.award(ADMIN, martins.family.id, martins.child.user_id, 100, "Good week"))
+    run(core.points.award(ADMIN, martins.family.id, martins.parent.user_id, 300, "Chores"))
+    run(core.points.request_reward(ADMIN, martins.book.id, martins.parent.user_id))
+    context.set_member_filter(martins.child.user_id)
+    run(context.tasks.drain())
+    assert [c.member.full_name for c in view.balance_cards] == ["Léa Martin"]
+    assert view.requests_model.requests == []
+    assert [line.reason for line in view.ledger_model.lines] == ["Good week"]
+    assert view.ask_member.currentData() == martins.child.user_id
+    assert view.ask_available.text() == "Léa has 100 points available"
+
+
+def test_points_earned_on_another_screen_show_up_here(
+    view: RewardsView, context: AppContext, martins: Family, run: Any
+) -> None:
+    assert card_of(view, martins.child).amount.text() == "0"
+    # Another screen awards points through the task bridge: Rewards listens for POINTS.
+    assert context.core is not None
+    run(
+        context.tasks.write(
+            context.core.points.award(
+                context.actor, martins.family.id, martins.child.user_id, 15, "Helped cook"
+            )
+        )
+    )
+    run(context.tasks.drain())
+    assert card_of(view, martins.child).amount.text() == "15"
+    assert view.ledger_model.lines[0].reason == "Helped cook"
+
+
+# --- the ledger, paged --------------------------------------------------------------------------
+
+
+def test_the_ledger_pages_in_as_the_table_is_scrolled_to_the_end(
+    view: RewardsView, context: AppContext, core: AppCore, martins: Family, qtbot: Any, run: Any
+) -> None:
+    for n in range(1, 66):
+        run(core.points.award(ADMIN, martins.family.id, martins.child.user_id, n, f"Star {n}"))
+    run(view.refresh())
+    model = view.ledger_model
+    assert len(model.lines) == LedgerTableModel.PAGE
+    assert model.lines[0].reason == "Star 65"  # newest first
+    assert model.canFetchMore()
+
+    view.ledger_table.setFocus()
+    view.ledger_table.setCurrentIndex(model.index(0, 0))
+    qtbot.keyClick(view.ledger_table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    QApplication.processEvents()
+    run(context.tasks.drain())
+    assert len(model.lines) == 65
+    assert model.lines[-1].reason == "Star 1"
+    assert not model.canFetchMore()
+    assert len({line.id for line in model.lines}) == 65
+    assert_columns_fit(view.ledger_table, LedgerColumn.REASON)
+
+
+# --- a demo family: years of points -------------------------------------------------------------
+
+
+@contextmanager
+def statements_of(app_core: AppCore) -> Iterator[list[str]]:
+    """Every SQL statement the app's core sends meanwhile (counting them, not querying)."""
+    statements: list[str] = []
+
+    def record(*args: Any) -> None:
+        statements.append(args[2])
+
+    engine = app_core._db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_a_full_load_as_owner_takes_at_most_six_statements(
+    db_url: str, core: AppCore, qtbot: Any, run: Any
+) -> None:
+    report = run(generate_demo(core._db, members=5, habits=3, routines=1, days=400, seed=5))
+    family = run(core.families.get_family(report.family_id))
+    members = run(core.families.list_members(ADMIN, family.id))
+    app_core = AppCore.from_url(db_url)
+    try:
+        context = AppContext(app_core)
+        context.set_family(family, members)
+        assert context.acting is not None and context.acting.role is Role.OWNER
+        view = RewardsView(context)
+        qtbot.addWidget(view)
+        view.resize(1100, 760)
+        view.show()
+        run(context.tasks.drain())
+
+        with statements_of(app_core) as statements:
+            run(view.refresh())
+            run(context.tasks.drain())
+        assert len(statements) <= 6
+
+        # What it shows is what the one-at-a-time readers say.
+        shown = [m for m in members if m.role is not Role.VIEWER]
+        assert [c.member.user_id for c in view.balance_cards] == [m.user_id for m in shown]
+        for card in view.balance_cards:
+            assert card.balance == run(core.points.balance(ADMIN, family.id, card.member.user_id))
+        requests = run(core.points.list_redemptions(ADMIN, family.id))
+        assert requests and view.data is not None and view.data.requests == requests
+        assert sorted(r.id for r in view.requests_model.requests) == sorted(r.id for r in requests)
+        # Sized from a few rows, yet every row's text fits its column (none is cut short).
+        assert_columns_fit(view.requests_table, RequestColumn.NOTE)
+        assert_columns_fit(view.ledger_table, LedgerColumn.REASON)
+        assert view.rewards_model.rewards == run(
+            core.points.list_rewards(ADMIN, family.id, include_inactive=True)
+        )
+        assert view.ledger_model.lines == run(
+            core.points.ledger(ADMIN, family.id, limit=LedgerTableModel.PAGE)
+        )
+    finally:
+        run(context.tasks.drain())
+        run(app_core.close())
