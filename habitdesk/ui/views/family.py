@@ -41,6 +41,7 @@ from habitdesk.core.enums import Role, WeekStart
 from habitdesk.core.errors import ConflictError
 from habitdesk.core.schemas.people import FamilyRead, MemberRead
 from habitdesk.ui.context import AppContext
+from habitdesk.ui.dialogs.confirm import confirm_removal
 from habitdesk.ui.dialogs.member_dialog import MemberDialog, MemberForm
 from habitdesk.ui.qtmodels.members_model import ROLE_LABELS, MembersTableModel
 from habitdesk.ui.views.base import View
@@ -514,25 +515,14 @@ class FamilyView(View):
         if member is None or not self._may_edit() or self.confirm_box is not None:
             return
         self._show_member_error("")
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Remove member")
-        box.setText(f"Remove {member.full_name} from the family?")
-        box.setInformativeText(
-            "They disappear from the family's screens. Their history is kept, and they can be "
-            "added back later."
+        self.confirm_box = confirm_removal(
+            self,
+            title="Remove member",
+            text=f"Remove {member.full_name} from the family?",
+            details="They disappear from the family's screens. Their history is kept, and they "
+            "can be added back later.",
+            on_answer=lambda box, confirmed: self._remove_answered(box, confirmed, member),
         )
-        remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
-        remove.setAccessibleName("Confirm remove")
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(cancel)
-        box.setEscapeButton(cancel)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.finished.connect(
-            lambda _result: self._remove_answered(box, box.clickedButton() is remove, member)
-        )
-        self.confirm_box = box
-        box.open()
 
     def _remove_answered(self, box: QMessageBox, confirmed: bool, member: MemberRead) -> None:
         if self.confirm_box is box:

@@ -66,6 +66,7 @@ from habitdesk.core.enums import HabitKind, Role
 from habitdesk.core.schemas.habit_overview import HabitOverviewRead
 from habitdesk.core.schemas.people import MemberRead
 from habitdesk.ui.context import AppContext
+from habitdesk.ui.dialogs.confirm import confirm_removal
 from habitdesk.ui.dialogs.habit_editor import HabitEditor
 from habitdesk.ui.qtmodels.entries_model import EntriesModel
 from habitdesk.ui.qtmodels.habits_model import (
@@ -953,26 +954,15 @@ class HabitsView(View):
         if item is None or not self._may_edit() or self.confirm_box is not None:
             return None
         habit = item.habit
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Remove habit")
-        box.setText(f"Remove “{habit.name}”?")
-        box.setInformativeText(
-            f"It disappears with its {days_text(item.total_done)} done and every note. Points "
-            "already earned stay. To keep its history, archive it instead."
+        self.confirm_box = confirm_removal(
+            self,
+            title="Remove habit",
+            text=f"Remove “{habit.name}”?",
+            details=f"It disappears with its {days_text(item.total_done)} done and every note. "
+            "Points already earned stay. To keep its history, archive it instead.",
+            on_answer=lambda box, confirmed: self._remove_answered(box, confirmed, item),
         )
-        remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
-        remove.setAccessibleName("Confirm remove")
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(cancel)
-        box.setEscapeButton(cancel)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.finished.connect(
-            lambda _result: self._remove_answered(box, box.clickedButton() is remove, item)
-        )
-        self.confirm_box = box
-        box.open()
-        return box
+        return self.confirm_box
 
     def _remove_answered(self, box: QMessageBox, confirmed: bool, item: HabitOverviewRead) -> None:
         if self.confirm_box is box:

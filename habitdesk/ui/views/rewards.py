@@ -50,6 +50,7 @@ from habitdesk.core.schemas.points import (
 )
 from habitdesk.core.services.base import Actor
 from habitdesk.ui.context import AppContext
+from habitdesk.ui.dialogs.confirm import confirm_removal
 from habitdesk.ui.dialogs.reward_dialog import RewardDialog
 from habitdesk.ui.qtmodels.members_model import avatar_pixmap
 from habitdesk.ui.qtmodels.rewards_model import (
@@ -919,25 +920,14 @@ class RewardsView(View):
         if reward is None or not self._may_edit() or self.confirm_box is not None:
             return
         self._show_rewards_error("")
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Remove reward")
-        box.setText(f"Remove “{reward.name}”?")
-        box.setInformativeText(
-            "It disappears from the list. Requests already made keep it, and waiting ones can "
-            "still be decided. To hide it for a while instead, switch it off."
+        self.confirm_box = confirm_removal(
+            self,
+            title="Remove reward",
+            text=f"Remove “{reward.name}”?",
+            details="It disappears from the list. Requests already made keep it, and waiting "
+            "ones can still be decided. To hide it for a while instead, switch it off.",
+            on_answer=lambda box, confirmed: self._remove_answered(box, confirmed, reward),
         )
-        remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
-        remove.setAccessibleName("Confirm remove")
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(cancel)
-        box.setEscapeButton(cancel)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.finished.connect(
-            lambda _result: self._remove_answered(box, box.clickedButton() is remove, reward)
-        )
-        self.confirm_box = box
-        box.open()
 
     def _remove_answered(self, box: QMessageBox, confirmed: bool, reward: RewardRead) -> None:
         if self.confirm_box is box:

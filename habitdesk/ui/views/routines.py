@@ -55,6 +55,7 @@ from habitdesk.core.enums import Role
 from habitdesk.core.schemas.people import MemberRead
 from habitdesk.core.schemas.routines import RoutineRead, RoutineVersionRead
 from habitdesk.ui.context import AppContext
+from habitdesk.ui.dialogs.confirm import confirm_removal
 from habitdesk.ui.dialogs.routine_editor import RoutineEditor, format_day
 from habitdesk.ui.theme import ACCENT
 from habitdesk.ui.views.base import View
@@ -961,30 +962,21 @@ class RoutinesView(View):
         if history is None or not self.context.can_edit:
             return None
         routine = history.routine
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Remove routine")
-        box.setText(f"Remove “{routine.name}”?")
-        box.setInformativeText(
-            "It disappears from every list, together with its runs; points already earned stay "
-            "earned. To keep its history, archive it instead."
+        self.confirm_box = confirm_removal(
+            self,
+            title="Remove routine",
+            text=f"Remove “{routine.name}”?",
+            details="It disappears from every list, together with its runs; points already "
+            "earned stay earned. To keep its history, archive it instead.",
+            on_answer=lambda box, confirmed: self._remove_answered(box, confirmed, routine),
+            confirm_name="Remove routine",
+            icon=QMessageBox.Icon.Warning,
         )
-        remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
-        remove.setAccessibleName("Remove routine")
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(cancel)
-        box.setEscapeButton(cancel)
-        box.finished.connect(
-            lambda _result: self._remove_answered(box, box.clickedButton() is remove, routine)
-        )
-        self.confirm_box = box
-        box.open()
-        return box
+        return self.confirm_box
 
     def _remove_answered(self, box: QMessageBox, confirmed: bool, routine: RoutineRead) -> None:
         if self.confirm_box is box:
             self.confirm_box = None
-        box.deleteLater()
         core = self.context.core
         if not confirmed or core is None:
             return
