@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from typing import TYPE_CHECKING
 
 from habitdesk.core.config import Settings
+
+if TYPE_CHECKING:
+    from habitdesk.ui.shell import Shell
 
 
 def create_application(argv: list[str] | None = None):  # type: ignore[no-untyped-def]
@@ -47,7 +51,25 @@ async def _main(settings: Settings) -> int:
 
     shell = Shell(settings)
     attach_setup_wizard(shell)
+    _close_on_ctrl_c(shell)
     await shell.start()
     await shell.closed
     await shell.shutdown()
     return 0
+
+
+def _close_on_ctrl_c(shell: Shell) -> None:
+    """Ctrl+C in the terminal closes the window in order, as the close button does.
+
+    Python runs signal handlers only between bytecodes, and Qt's loop runs none while idle,
+    so a slow no-op timer gives the handler a chance to run.
+    """
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    window = shell.window
+    signal.signal(signal.SIGINT, lambda *_: QTimer.singleShot(0, window.close))
+    wake = QTimer(window)
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
