@@ -80,6 +80,9 @@ async def main():
     switches = {}
     for _round in range(3):
         for screen in screens:
+            # Start from another screen, so every measurement is a real switch.
+            shell.window.show_screen("settings" if screen != "settings" else "family")
+            await shell.context.tasks.drain()
             view = shell.window.view(screen)
             view.stale = True
             statements.clear()
