@@ -19,6 +19,7 @@ from sqlalchemy import text
 
 from habitdesk.core import secrets
 from habitdesk.core.config import Settings, save_settings
+from habitdesk.core.db.connect import migrate_in_worker
 from habitdesk.core.db.database import Database, schema_problem
 from habitdesk.core.db.diagnose import connection_error
 from habitdesk.core.db.urls import Backend, DatabaseTarget, parse_database_url
@@ -330,19 +331,11 @@ async def apply_migrations(direct_or_pooled_url: str) -> str:
 
     Pass the direct URL (port 5432) when there is one: DDL belongs on a direct connection.
 
-    Alembic runs in a worker thread on a plain asyncio loop of its own: importing it (≈0.25 s)
-    and running DDL are synchronous work that would otherwise freeze the window.
+    Alembic runs on a worker thread (see migrate_in_worker), so the window keeps painting.
     """
     target = parse_database_url(direct_or_pooled_url)
-    return await asyncio.to_thread(asyncio.run, _upgrade(target))
-
-
-async def _upgrade(target: DatabaseTarget) -> str:
-    from habitdesk.core.db.migrate import upgrade
-
-    db = Database(target)
     try:
-        state = await upgrade(db)
+        return await migrate_in_worker(target) or ""
     except HabitDeskError:
         raise
     except Exception as exc:
@@ -360,9 +353,6 @@ async def _upgrade(target: DatabaseTarget) -> str:
         raise SchemaMismatchError(
             "Applying the migrations failed.", hint="Details are in the log file."
         ) from None
-    finally:
-        await db.dispose()
-    return state.current or ""
 
 
 # --- saving ---------------------------------------------------------------------------------------

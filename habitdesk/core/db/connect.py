@@ -36,20 +36,20 @@ async def open_database(settings: Settings) -> Database:
         raise
 
 
-async def migrate_in_worker(target: DatabaseTarget) -> None:
+async def migrate_in_worker(target: DatabaseTarget) -> str | None:
     """Upgrade to head on a worker thread with an engine and event loop of its own.
 
     Importing Alembic (≈0.25 s) and running DDL are synchronous work; on the app's loop they
-    would freeze the window on the first start.
+    would freeze the window on the first start. Returns the revision the database is at now.
     """
 
-    async def run() -> None:
+    async def run() -> str | None:
         from habitdesk.core.db.migrate import upgrade
 
         worker_db = Database(target)
         try:
-            await upgrade(worker_db)
+            return (await upgrade(worker_db)).current
         finally:
             await worker_db.dispose()
 
-    await asyncio.to_thread(asyncio.run, run())
+    return await asyncio.to_thread(asyncio.run, run())

@@ -8,7 +8,7 @@ force on a day is the highest-numbered one whose `effective_from` is on or befor
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -298,42 +298,50 @@ async def _run_reads(
     for run, routine in rows:
         version = versions[run.version_id]
         checks = {c.step_id: c for c in run.checks if c.deleted_at is None}
-        steps = [
-            RunStepRead(
-                step_id=s.id,
-                position=s.position,
-                title=s.title,
-                duration_minutes=s.duration_minutes,
-                points=s.points,
-                checked=s.id in checks,
-                checked_at=checks[s.id].checked_at if s.id in checks else None,
-                checked_by=checks[s.id].checked_by if s.id in checks else None,
-            )
-            for s in sorted(version.steps, key=lambda s: s.position)
-        ]
-        reads.append(
-            RoutineRunRead(
-                id=run.id,
-                routine_id=routine.id,
-                routine_name=routine.name,
-                family_id=routine.family_id,
-                user_id=run.user_id,
-                day=run.day,
-                status=run.status,
-                started_at=run.started_at,
-                finished_at=run.finished_at,
-                version=run.version,
-                version_id=version.id,
-                version_number=version.number,
-                scheduled=includes(version.weekdays, run.day),
-                steps=steps,
-                done=sum(1 for s in steps if s.checked),
-                total=len(steps),
-                points_earned=sum(s.points or 0 for s in steps if s.checked),
-                points_possible=sum(s.points or 0 for s in steps),
-            )
-        )
+        reads.append(run_read(routine, run, version, checks))
     return reads
+
+
+def run_read(
+    routine: Routine,
+    run: RoutineRun,
+    version: RoutineVersion,
+    checks: Mapping[uuid.UUID, RoutineStepCheck],
+) -> RoutineRunRead:
+    """A run with its version's steps and which of them are checked (checks by step id)."""
+    steps = [
+        RunStepRead(
+            step_id=s.id,
+            position=s.position,
+            title=s.title,
+            duration_minutes=s.duration_minutes,
+            points=s.points,
+            checked=s.id in checks,
+            checked_at=checks[s.id].checked_at if s.id in checks else None,
+            checked_by=checks[s.id].checked_by if s.id in checks else None,
+        )
+        for s in sorted(version.steps, key=lambda s: s.position)
+    ]
+    return RoutineRunRead(
+        id=run.id,
+        routine_id=routine.id,
+        routine_name=routine.name,
+        family_id=routine.family_id,
+        user_id=run.user_id,
+        day=run.day,
+        status=run.status,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        version=run.version,
+        version_id=version.id,
+        version_number=version.number,
+        scheduled=includes(version.weekdays, run.day),
+        steps=steps,
+        done=sum(1 for s in steps if s.checked),
+        total=len(steps),
+        points_earned=sum(s.points or 0 for s in steps if s.checked),
+        points_possible=sum(s.points or 0 for s in steps),
+    )
 
 
 async def _run_read(session: AsyncSession, run_id: uuid.UUID) -> RoutineRunRead:

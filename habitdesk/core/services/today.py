@@ -66,7 +66,7 @@ from habitdesk.core.services.habit_queries import (
 from habitdesk.core.services.people import member_read
 
 # RoutineService's own builders (private there; routines.py is not this module's to change).
-from habitdesk.core.services.routines import _in_force, _routine_read, _version_reads
+from habitdesk.core.services.routines import _in_force, _routine_read, _version_reads, run_read
 
 # Viewers only read: they have no routines or habits of their own to do.
 DOERS = frozenset({Role.OWNER, Role.PARENT, Role.CHILD})
@@ -262,39 +262,7 @@ def _run_read(
 ) -> RoutineRunRead:
     """The run as `RoutineService` reads it (its `_run_reads`), from rows already in hand."""
     version = next(v for v in routine.versions if v.id == run.version_id)
-    steps = [
-        RunStepRead(
-            step_id=s.id,
-            position=s.position,
-            title=s.title,
-            duration_minutes=s.duration_minutes,
-            points=s.points,
-            checked=s.id in checks,
-            checked_at=checks[s.id].checked_at if s.id in checks else None,
-            checked_by=checks[s.id].checked_by if s.id in checks else None,
-        )
-        for s in sorted(version.steps, key=lambda s: s.position)
-    ]
-    return RoutineRunRead(
-        id=run.id,
-        routine_id=routine.id,
-        routine_name=routine.name,
-        family_id=routine.family_id,
-        user_id=run.user_id,
-        day=run.day,
-        status=run.status,
-        started_at=run.started_at,
-        finished_at=run.finished_at,
-        version=run.version,
-        version_id=version.id,
-        version_number=version.number,
-        scheduled=includes(version.weekdays, run.day),
-        steps=steps,
-        done=sum(1 for s in steps if s.checked),
-        total=len(steps),
-        points_earned=sum(s.points or 0 for s in steps if s.checked),
-        points_possible=sum(s.points or 0 for s in steps),
-    )
+    return run_read(routine, run, version, checks)
 
 
 # --- per member -----------------------------------------------------------------------------
