@@ -8,7 +8,7 @@ force on a day is the highest-numbered one whose `effective_from` is on or befor
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -23,10 +23,9 @@ from habitdesk.core.domain.days import family_today
 from habitdesk.core.domain.routine_diff import (
     StepSpec,
     VersionSpec,
-    describe_changes,
     describe_weekdays,
 )
-from habitdesk.core.domain.weekdays import includes, mask_from_names, names_from_mask
+from habitdesk.core.domain.weekdays import mask_from_names, names_from_mask
 from habitdesk.core.errors import ConflictError, InvalidInputError, NotFoundError
 from habitdesk.core.models import (
     Family,
@@ -50,10 +49,8 @@ from habitdesk.core.schemas.routines import (
     RoutineRunsRead,
     RoutineScheduleRead,
     RoutineStepInput,
-    RoutineStepRead,
     RoutineUpdate,
     RoutineVersionRead,
-    RunStepRead,
     parse_routine_input,
     times_problem,
 )
@@ -71,6 +68,13 @@ from habitdesk.core.services.base import (
 )
 from habitdesk.core.services.habits import Unindexed, days_list, family_reader, split_days
 from habitdesk.core.services.ledger import settle_points
+from habitdesk.core.services.routine_reads import (
+    in_force,
+    routine_read,
+    run_read,
+    spec_of,
+    version_reads,
+)
 
 T = TypeVar("T")
 
@@ -84,18 +88,6 @@ class RoutineHistoryRead(ReadModel):
 
 # PointsEntry.reason holds 200 characters and the ledger prefixes "Undone: " to reversals.
 _REASON_MAX = 190
-
-
-def _spec_of(version: RoutineVersion) -> VersionSpec:
-    return VersionSpec(
-        weekdays=version.weekdays,
-        start_time=version.start_time,
-        finish_by=version.finish_by,
-        steps=tuple(
-            StepSpec(s.title, s.duration_minutes, s.points)
-            for s in sorted(version.steps, key=lambda s: s.position)
-        ),
-    )
 
 
 def _step_specs(steps: Sequence[RoutineStepInput]) -> list[StepSpec]:
@@ -118,62 +110,6 @@ def _new_version(
             )
             for i, s in enumerate(spec.steps)
         ],
-    )
-
-
-def _version_read(version: RoutineVersion, changes: list[str]) -> RoutineVersionRead:
-    steps = sorted(version.steps, key=lambda s: s.position)
-    return RoutineVersionRead(
-        id=version.id,
-        routine_id=version.routine_id,
-        number=version.number,
-        effective_from=version.effective_from,
-        note=version.note,
-        weekdays=names_from_mask(version.weekdays),
-        weekdays_text=describe_weekdays(version.weekdays),
-        start_time=version.start_time,
-        finish_by=version.finish_by,
-        steps=[RoutineStepRead.model_validate(s) for s in steps],
-        total_minutes=sum(s.duration_minutes or 0 for s in steps),
-        total_points=sum(s.points or 0 for s in steps),
-        changes_from_previous=changes,
-        created_at=version.created_at,
-    )
-
-
-def _version_reads(versions: Sequence[RoutineVersion]) -> list[RoutineVersionRead]:
-    """Oldest first, each with what changed since the one before it."""
-    reads: list[RoutineVersionRead] = []
-    previous: VersionSpec | None = None
-    for version in sorted(versions, key=lambda v: v.number):
-        spec = _spec_of(version)
-        reads.append(_version_read(version, describe_changes(previous, spec) if previous else []))
-        previous = spec
-    return reads
-
-
-def _in_force(versions: Sequence[RoutineVersionRead], day: date) -> RoutineVersionRead | None:
-    candidates = [v for v in versions if v.effective_from <= day]
-    return max(candidates, key=lambda v: v.number) if candidates else None
-
-
-def _routine_read(
-    routine: Routine, today: date, versions: list[RoutineVersionRead] | None = None
-) -> RoutineRead:
-    versions = versions if versions is not None else _version_reads(routine.versions)
-    return RoutineRead(
-        id=routine.id,
-        family_id=routine.family_id,
-        user_id=routine.user_id,
-        name=routine.name,
-        position=routine.position,
-        archived=routine.archived,
-        version=routine.version,
-        current_version=_in_force(versions, today) or versions[0],
-        latest_version=versions[-1],
-        version_count=len(versions),
-        created_at=routine.created_at,
-        updated_at=routine.updated_at,
     )
 
 
@@ -302,48 +238,6 @@ async def _run_reads(
     return reads
 
 
-def run_read(
-    routine: Routine,
-    run: RoutineRun,
-    version: RoutineVersion,
-    checks: Mapping[uuid.UUID, RoutineStepCheck],
-) -> RoutineRunRead:
-    """A run with its version's steps and which of them are checked (checks by step id)."""
-    steps = [
-        RunStepRead(
-            step_id=s.id,
-            position=s.position,
-            title=s.title,
-            duration_minutes=s.duration_minutes,
-            points=s.points,
-            checked=s.id in checks,
-            checked_at=checks[s.id].checked_at if s.id in checks else None,
-            checked_by=checks[s.id].checked_by if s.id in checks else None,
-        )
-        for s in sorted(version.steps, key=lambda s: s.position)
-    ]
-    return RoutineRunRead(
-        id=run.id,
-        routine_id=routine.id,
-        routine_name=routine.name,
-        family_id=routine.family_id,
-        user_id=run.user_id,
-        day=run.day,
-        status=run.status,
-        started_at=run.started_at,
-        finished_at=run.finished_at,
-        version=run.version,
-        version_id=version.id,
-        version_number=version.number,
-        scheduled=includes(version.weekdays, run.day),
-        steps=steps,
-        done=sum(1 for s in steps if s.checked),
-        total=len(steps),
-        points_earned=sum(s.points or 0 for s in steps if s.checked),
-        points_possible=sum(s.points or 0 for s in steps),
-    )
-
-
 async def _run_read(session: AsyncSession, run_id: uuid.UUID) -> RoutineRunRead:
     return (await _run_reads(session, RoutineRun.id == run_id))[0]
 
@@ -387,7 +281,7 @@ class RoutineService(Service):
             session.add(routine)
             await session.flush()
             return Result(
-                _routine_read(routine, today), Changes.of(Kind.ROUTINES, family_id=family.id)
+                routine_read(routine, today), Changes.of(Kind.ROUTINES, family_id=family.id)
             )
 
     async def update_routine(
@@ -442,7 +336,7 @@ class RoutineService(Service):
                 changed = True
 
             latest = max(routine.versions, key=lambda v: v.number)
-            old = _spec_of(latest)
+            old = spec_of(latest)
             new = VersionSpec(
                 weekdays=(
                     mask_from_names(data.weekdays) if data.weekdays is not None else old.weekdays
@@ -469,10 +363,10 @@ class RoutineService(Service):
                 routine.updated_at = self._clock()
                 changed = True
             if not changed:
-                return Result(_routine_read(routine, today), NO_CHANGES)
+                return Result(routine_read(routine, today), NO_CHANGES)
             await _flush_or_conflict(session, "changed this routine")
             return Result(
-                _routine_read(routine, today),
+                routine_read(routine, today),
                 Changes.of(Kind.ROUTINES, family_id=routine.family_id),
             )
 
@@ -493,11 +387,11 @@ class RoutineService(Service):
             family = await get_live(session, Family, routine.family_id, "family")
             today = _today(family, self._clock())
             if routine.archived == archived:
-                return Result(_routine_read(routine, today), NO_CHANGES)
+                return Result(routine_read(routine, today), NO_CHANGES)
             routine.archived = archived
             await session.flush()
             return Result(
-                _routine_read(routine, today),
+                routine_read(routine, today),
                 Changes.of(Kind.ROUTINES, family_id=routine.family_id),
             )
 
@@ -544,7 +438,7 @@ class RoutineService(Service):
             await session.flush()
             today = _today(family, self._clock())
             return Result(
-                [_routine_read(by_id[i], today) for i in ids],
+                [routine_read(by_id[i], today) for i in ids],
                 Changes.of(Kind.ROUTINES, family_id=family_id),
             )
 
@@ -552,7 +446,7 @@ class RoutineService(Service):
         async with self.db.read() as session:
             routine = await _load_routine(session, routine_id)
             family = await get_live(session, Family, routine.family_id, "family")
-            return _routine_read(routine, _today(family, self._clock()))
+            return routine_read(routine, _today(family, self._clock()))
 
     async def list_routines(
         self,
@@ -576,7 +470,7 @@ class RoutineService(Service):
             if not include_archived:
                 query = query.where(Routine.archived.is_(False))
             today = _today(family, self._clock())
-            return [_routine_read(r, today) for r in await session.scalars(query)]
+            return [routine_read(r, today) for r in await session.scalars(query)]
 
     async def list_routines_with_history(
         self,
@@ -604,10 +498,10 @@ class RoutineService(Service):
             today = _today(family, self._clock())
             found: list[RoutineHistoryRead] = []
             for routine in await session.scalars(query):
-                versions = _version_reads(routine.versions)
+                versions = version_reads(routine.versions)
                 found.append(
                     RoutineHistoryRead(
-                        routine=_routine_read(routine, today, versions), versions=versions
+                        routine=routine_read(routine, today, versions), versions=versions
                     )
                 )
             return found
@@ -615,13 +509,13 @@ class RoutineService(Service):
     async def list_versions(self, routine_id: uuid.UUID) -> list[RoutineVersionRead]:
         """The version history, oldest first, each with what changed since the previous one."""
         async with self.db.read() as session:
-            return _version_reads((await _load_routine(session, routine_id)).versions)
+            return version_reads((await _load_routine(session, routine_id)).versions)
 
     async def version_on(self, routine_id: uuid.UUID, day: date) -> RoutineVersionRead | None:
         """The version in force on `day`; None before the routine's first version."""
         async with self.db.read() as session:
-            versions = _version_reads((await _load_routine(session, routine_id)).versions)
-            return _in_force(versions, day)
+            versions = version_reads((await _load_routine(session, routine_id)).versions)
+            return in_force(versions, day)
 
     # ----------------------------------------------------------------- runs
 

@@ -64,9 +64,7 @@ from habitdesk.core.services.habit_queries import (
     version_read,
 )
 from habitdesk.core.services.people import member_read
-
-# RoutineService's own builders (private there; routines.py is not this module's to change).
-from habitdesk.core.services.routines import _in_force, _routine_read, _version_reads, run_read
+from habitdesk.core.services.routine_reads import in_force, routine_read, run_read, version_reads
 
 # Viewers only read: they have no routines or habits of their own to do.
 DOERS = frozenset({Role.OWNER, Role.PARENT, Role.CHILD})
@@ -212,24 +210,24 @@ async def _routines_of_day(
     run_of = {(r.routine_id, r.user_id): r for r in runs.values()}
     result = []
     for routine in routines:
-        version_reads = _version_reads(routine.versions)
-        version = _in_force(version_reads, day)
+        versions = version_reads(routine.versions)
+        version = in_force(versions, day)
         if version is None:
             continue  # it starts later: nothing to do that day
         run = run_of.get((routine.id, routine.user_id))
-        run_read = None
+        read = None
         if run is not None:
-            run_read = _run_read(routine, run, checks[run.id])
-            steps = run_read.steps
+            read = _run_read(routine, run, checks[run.id])
+            steps = read.steps
         else:
             steps = [_unchecked(step) for step in version.steps]
         done = sum(1 for s in steps if s.checked)
         result.append(
             RoutineDayRead(
-                routine=_routine_read(routine, today, version_reads),
+                routine=routine_read(routine, today, versions),
                 version=version,
                 due=_scheduled(version, day),
-                run=run_read,
+                run=read,
                 steps=steps,
                 done=done,
                 total=len(steps),
@@ -260,7 +258,7 @@ def _unchecked(step: RoutineStepRead) -> RunStepRead:
 def _run_read(
     routine: Routine, run: RoutineRun, checks: dict[UUID, RoutineStepCheck]
 ) -> RoutineRunRead:
-    """The run as `RoutineService` reads it (its `_run_reads`), from rows already in hand."""
+    """The run as `RoutineService` reads it, from rows already in hand."""
     version = next(v for v in routine.versions if v.id == run.version_id)
     return run_read(routine, run, version, checks)
 
