@@ -13,11 +13,13 @@ from habitdesk.core.config import Settings
 from habitdesk.core.db.database import Database
 from habitdesk.core.db.urls import Backend
 from habitdesk.core.services.activity import ExerciseService
+from habitdesk.core.services.habit_insights import HabitInsightsService
 from habitdesk.core.services.habit_overview import HabitOverviewService
 from habitdesk.core.services.habits import HabitService
 from habitdesk.core.services.lookup import LookupService
 from habitdesk.core.services.people import FamilyService, UserService
 from habitdesk.core.services.points import PointsService
+from habitdesk.core.services.report import WeekReportService
 from habitdesk.core.services.routines import RoutineService
 from habitdesk.core.services.stats import StatsService
 from habitdesk.core.services.today import TodayService
@@ -45,6 +47,8 @@ class AppCore:
         self.lookup = LookupService(database)
         self.today = TodayService(database)
         self.stats = StatsService(database)
+        self.reports = WeekReportService(database)
+        self.habit_insights = HabitInsightsService(database)
 
     @classmethod
     async def open(cls, settings: Settings) -> AppCore:
