@@ -263,6 +263,35 @@ async def test_a_run_keeps_the_steps_of_its_version_after_an_edit(database: Data
     assert now.routines[0].version.number == 2
 
 
+async def test_a_long_history_reads_as_the_routine_service_reads_it(database: Database) -> None:
+    """Today reads only the versions it shows; the routine it returns is the same as
+    RoutineService's, whichever version is in force on the day, today, and the newest."""
+    fam = await make_family(database)
+    morning = await routine(database, fam)
+    routines = RoutineService(database)
+    for number, starts in enumerate((days_ago(40), days_ago(20), days_ago(3), today()), start=2):
+        steps = [{"title": "Wake up"}, {"title": f"Step of version {number}", "points": number}]
+        await routines.update_routine(ADMIN, morning.id, {"steps": steps, "effective_from": starts})
+    # An edit that starts tomorrow: the newest version is not yet in force.
+    tomorrow = today() + timedelta(days=1)
+    await routines.update_routine(
+        ADMIN, morning.id, {"steps": [{"title": "Tomorrow's step"}], "effective_from": tomorrow}
+    )
+    expected = await routines.get_routine(morning.id)
+    history = await routines.list_versions(morning.id)
+    assert expected.version_count == 6 and expected.latest_version.number == 6
+    service = TodayService(database)
+    for ago, number in ((0, 5), (2, 4), (10, 3), (30, 2), (50, 1)):
+        day = (await service.day_overview(ADMIN, fam.family.id, days_ago(ago))).member(
+            fam.child.user_id
+        )
+        assert day is not None
+        item = day.routines[0]
+        assert item.routine == expected
+        assert item.version == history[number - 1]
+        assert [s.title for s in item.steps] == [s.title for s in history[number - 1].steps]
+
+
 async def test_a_skipped_routine_counts_in_neither_done_nor_total(database: Database) -> None:
     fam = await make_family(database)
     morning = await routine(database, fam)

@@ -78,8 +78,14 @@ def in_force(versions: Sequence[RoutineVersionRead], day: date) -> RoutineVersio
 
 
 def routine_read(
-    routine: Routine, today: date, versions: list[RoutineVersionRead] | None = None
+    routine: Routine,
+    today: date,
+    versions: list[RoutineVersionRead] | None = None,
+    *,
+    version_count: int | None = None,
 ) -> RoutineRead:
+    """`versions` oldest first: all of them, or (with `version_count`) only the newest ones,
+    as long as they include the one in force on `today`."""
     versions = versions if versions is not None else version_reads(routine.versions)
     return RoutineRead(
         id=routine.id,
@@ -91,7 +97,7 @@ def routine_read(
         version=routine.version,
         current_version=in_force(versions, today) or versions[0],
         latest_version=versions[-1],
-        version_count=len(versions),
+        version_count=len(versions) if version_count is None else version_count,
         created_at=routine.created_at,
         updated_at=routine.updated_at,
     )

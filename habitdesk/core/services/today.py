@@ -8,7 +8,7 @@ it runs the same queries, joined:
 2. the members (the acting member's role comes from the same rows: no separate check),
 3. the habits with every version of their rules,
 4. the habit entries of the frequency window ending on the day (never older history),
-5. the routines with every version and its steps,
+5. the routines with the versions the day shows and their steps,
 6. the runs of the day with their step checks.
 
 The judging itself is the habit and routine services' own: habits are judged by
@@ -23,9 +23,9 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, ScalarSelect, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import aliased, contains_eager
 
 from habitdesk.core.db.database import Database
 from habitdesk.core.domain.days import family_today
@@ -160,7 +160,11 @@ async def _habits_of_day(session: AsyncSession, family_id: UUID, day: date) -> l
 async def _routines_of_day(
     session: AsyncSession, family_id: UUID, day: date, today: date
 ) -> list[RoutineDayRead]:
-    """Routines that have started by `day`, each with its run of the day (if any)."""
+    """Routines that have started by `day`, each with its run of the day (if any).
+
+    Only the versions the day shows are read (see `_versions_shown`), not a long history of
+    edits with all their steps: ≈1,000 rows of the demo family become ≈100.
+    """
     routines = (
         (
             await session.scalars(
@@ -171,6 +175,7 @@ async def _routines_of_day(
                     Routine.family_id == family_id,
                     Routine.deleted_at.is_(None),
                     ~Routine.archived,
+                    _versions_shown(day, today),
                 )
                 .options(contains_eager(Routine.versions).contains_eager(RoutineVersion.steps))
                 .order_by(
@@ -224,7 +229,9 @@ async def _routines_of_day(
         done = sum(1 for s in steps if s.checked)
         result.append(
             RoutineDayRead(
-                routine=routine_read(routine, today, versions),
+                # Numbers run 1, 2, 3 … (versions are only ever appended): the newest one's
+                # number is how many there are.
+                routine=routine_read(routine, today, versions, version_count=versions[-1].number),
                 version=version,
                 due=_scheduled(version, day),
                 run=read,
@@ -236,6 +243,30 @@ async def _routines_of_day(
             )
         )
     return result
+
+
+def _versions_shown(day: date, today: date) -> ColumnElement[bool]:
+    """The routine versions in force on `day` and on `today`, and the newest one, each with
+    the version before it (which says what changed)."""
+    other = aliased(RoutineVersion)
+
+    def newest(*started: ColumnElement[bool]) -> ScalarSelect[int]:
+        return (
+            select(func.max(other.number))
+            .where(other.routine_id == RoutineVersion.routine_id, *started)
+            .scalar_subquery()
+        )
+
+    return or_(
+        *(
+            RoutineVersion.number.between(number - 1, number)
+            for number in (
+                newest(other.effective_from <= day),
+                newest(other.effective_from <= today),
+                newest(),
+            )
+        )
+    )
 
 
 def _scheduled(version: RoutineVersionRead, day: date) -> bool:

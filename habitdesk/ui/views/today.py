@@ -63,6 +63,8 @@ class TodayView(View):
         self._shape: Any = None
         self._columns = 0
         self._generation = 0
+        # The refresh task not yet reading (see `refresh`).
+        self._waiting: asyncio.Task[None] | None = None
         self._open_folds: set[UUID] = set()
         # The last refusal per member, kept across the reload that follows it (which may
         # rebuild the card) until that member's next check-in.
@@ -141,12 +143,20 @@ class TodayView(View):
     # --- loading ------------------------------------------------------------------------------
 
     def refresh(self) -> Any:
-        """Reload; only the newest load is shown (a slow old read never overwrites a newer)."""
+        """Reload; only the newest load is shown (a slow old read never overwrites a newer).
+
+        Refreshes asked for before the last one has begun to read are that same refresh: it
+        reads the selection as it is when it begins. (Opening a family changes the family and
+        its members in one turn; two reads of the day cost ≈80 ms of start-up.)
+        """
         self.stale = False
         core, family = self.context.core, self.context.family
         if core is None or family is None:
+            self._waiting = None
             self.show_empty()
             return None
+        if self._waiting is not None and not self._waiting.done():
+            return self._waiting
         self._generation += 1
         generation = self._generation
 
@@ -154,7 +164,13 @@ class TodayView(View):
             if generation == self._generation:
                 self.apply(data)
 
-        return self.context.tasks.read(self.load(), apply, on_error=self.show_error)
+        task = self.context.tasks.read(self._begin_load(), apply, on_error=self.show_error)
+        self._waiting = task
+        return task
+
+    async def _begin_load(self) -> DayOverview:
+        self._waiting = None  # from now on a refresh needs a read of its own
+        return await self.load()
 
     async def load(self) -> DayOverview:
         core, family = self.context.core, self.context.family
