@@ -453,10 +453,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_habit_commands(command: Callable[..., Any]) -> None:
     """Habit and check-in commands (defined in cli_habits to keep this file readable)."""
-    from habitdesk import cli_habits, cli_stats
+    from habitdesk import cli_habits, cli_report, cli_stats
 
     cli_habits.add_commands(command, _parse_date, _finite_float, _frequency)
     cli_stats.add_commands(command, _parse_date)
+    cli_report.add_commands(command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
