@@ -702,6 +702,31 @@ async def test_finishing_marks_completed_or_partial(s: Setup) -> None:
     assert (await s.routines.finish_run(s.child, run.id)).value.status is RunStatus.COMPLETED
 
 
+async def test_a_past_day_is_run_with_the_version_of_that_day(s: Setup) -> None:
+    """Run mode on yesterday (the Today screen's chosen day): start, check, finish, all for
+    that day and its version, while today's run stays untouched."""
+    yesterday = TODAY - timedelta(1)
+    routine = await s.create(effective_from=yesterday - timedelta(7))
+    await s.routines.update_routine(
+        s.owner, routine.id, {"steps": [{"title": "Wake up"}], "effective_from": TODAY}
+    )
+    run = (await s.routines.start_run(s.child, routine.id, yesterday)).value
+    assert (run.day, run.version_number, run.total) == (yesterday, 1, 4)
+    for step in run.steps:
+        await s.routines.check_step(s.child, run.id, step.step_id)
+    finished = (await s.routines.finish_run(s.child, run.id)).value
+    assert (finished.day, finished.status, finished.points_earned) == (
+        yesterday,
+        RunStatus.COMPLETED,
+        7,
+    )
+    assert await s.points(s.fam.child) == 7
+    assert await s.routines.runs_of_day(s.viewer, s.fam.family.id, TODAY) == []
+    before = yesterday - timedelta(8)
+    with pytest.raises(InvalidInputError, match="starts on"):
+        await s.routines.start_run(s.child, routine.id, before)
+
+
 async def test_runs_keep_their_version_after_an_edit(s: Setup) -> None:
     routine = await s.create()
     run = (await s.routines.start_run(s.child, routine.id)).value

@@ -434,10 +434,36 @@ def test_checking_in_on_yesterday_records_yesterday(
     settle(run, context)
     assert entry_of(core, run, habit, fam.today - timedelta(days=1)) is not None
     assert entry_of(core, run, habit, fam.today) is None
-    # Run mode records the family's today, so it is offered on today only.
     qtbot_click(view.day_bar.today_button)
     settle(run, context)
     assert context.day == fam.today
+
+
+def test_run_mode_on_yesterday_records_yesterdays_run(
+    core: AppCore, run: Any, fam: Family, context: AppContext, open_view: Any, qtbot: Any
+) -> None:
+    add_routine(core, run, fam, fam.child)
+    yesterday = fam.today - timedelta(days=1)
+    view = open_view()
+    qtbot.keyClick(view, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    settle(run, context)
+    block = routine_block(view, fam.child, "Morning routine")
+    assert block.run_button.isVisible()
+    qtbot_click(block.run_button)
+    settle(run, context)
+    assert view.pages.currentWidget() is view.run_mode
+    assert view.run_mode.member_label.text().endswith("· yesterday")
+    assert not view.day_bar.isEnabled()  # the run is about that day
+    qtbot.keyClick(view.run_mode, Qt.Key.Key_Space)  # checks the first step
+    settle(run, context)
+    then = run(core.routines.runs_of_day(ADMIN, fam.family.id, yesterday))
+    assert [s.checked for s in then[0].steps] == [True, False, False]
+    assert run(core.routines.runs_of_day(ADMIN, fam.family.id, fam.today)) == []
+    qtbot.keyClick(view.run_mode, Qt.Key.Key_Escape)
+    settle(run, context)
+    assert view.pages.currentWidget() is view.scroll_area
+    assert context.day == yesterday
+    assert routine_block(view, fam.child, "Morning routine").progress.value() == 1
 
 
 def test_items_not_due_are_folded_away_until_asked_for(

@@ -295,7 +295,7 @@ class TodayView(View):
             card.update_day(
                 day,
                 enabled=allowed,
-                can_run=is_today and allowed,
+                can_run=allowed,
                 is_today=is_today,
                 lock=self._lock_text(day, allowed),
             )
@@ -542,8 +542,9 @@ class TodayView(View):
     # --- run mode -------------------------------------------------------------------------------
 
     def open_run_mode(self, item: RoutineDayRead) -> asyncio.Task[None] | None:
-        """Step-by-step run of a routine (today only: run mode records the family's today)."""
-        if self.overview is None or self.overview.day != self.overview.today:
+        """Step-by-step run of a routine, recorded for the day shown (yesterday's routine,
+        forgotten in the evening, can be run the next morning)."""
+        if self.overview is None:
             return None
         if not self.context.may_check_for(item.routine.user_id):
             return None
@@ -552,8 +553,9 @@ class TodayView(View):
             self.run_mode.left.connect(self.close_run_mode)
             self.pages.addWidget(self.run_mode)
         self.pages.setCurrentWidget(self.run_mode)
-        self.day_bar.setEnabled(False)  # run mode is about today; leave it to change the day
-        return self.run_mode.start(item.routine, self.context.member(item.routine.user_id))
+        self.day_bar.setEnabled(False)  # run mode is about its day; leave it to change the day
+        member = self.context.member(item.routine.user_id)
+        return self.run_mode.start(item.routine, member, self.overview.day)
 
     def close_run_mode(self) -> None:
         self.day_bar.setEnabled(True)

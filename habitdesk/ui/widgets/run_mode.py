@@ -11,6 +11,7 @@ Esc = leave (the run stays as it is).
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -32,6 +33,7 @@ from habitdesk.core.schemas.people import MemberRead
 from habitdesk.core.schemas.routines import RoutineRead, RoutineRunRead, RunStepRead
 from habitdesk.ui.context import AppContext
 from habitdesk.ui.theme import ACCENT
+from habitdesk.ui.widgets.today_rows import when_text
 
 _STYLE = """
 #runStepTitle { font-size: 30pt; font-weight: 700; }
@@ -76,6 +78,8 @@ class RunModeWidget(QWidget):
         self.routine: RoutineRead | None = None
         self.member: MemberRead | None = None
         self.run: RoutineRunRead | None = None
+        # The day the run is recorded for.
+        self.day: date | None = None
         self.index = 0
         self.remaining = 0
         self.paused = False
@@ -260,9 +264,14 @@ class RunModeWidget(QWidget):
 
     # --- starting -------------------------------------------------------------------------------
 
-    def start(self, routine: RoutineRead, member: MemberRead | None) -> asyncio.Task[None] | None:
-        """Show `routine` for its member and start (or resume) today's run of it."""
+    def start(
+        self, routine: RoutineRead, member: MemberRead | None, day: date | None = None
+    ) -> asyncio.Task[None] | None:
+        """Show `routine` for its member and start (or resume) its run of `day` (default: the
+        family's today; yesterday's forgotten routine can be done afterwards too)."""
         self.routine, self.member, self.run = routine, member, None
+        self.day = day or self.context.today
+        when = self._day_words()
         self.index = 0
         self._busy = True
         self.timer.stop()
@@ -270,13 +279,13 @@ class RunModeWidget(QWidget):
         self.routine_label.setText(routine.name)
         if member is not None:
             self.avatar.setText(member.avatar_emoji or "🙂")
-            self.member_label.setText(f"{member.full_name} · today")
+            self.member_label.setText(f"{member.full_name} · {when}")
             self.progress.setStyleSheet(
                 f"QProgressBar::chunk {{ background: {member.colour}; border-radius: 6px; }}"
             )
         else:
             self.avatar.setText("🙂")
-            self.member_label.setText("today")
+            self.member_label.setText(when)
             self.progress.setStyleSheet(
                 f"QProgressBar::chunk {{ background: {ACCENT}; border-radius: 6px; }}"
             )
@@ -288,11 +297,15 @@ class RunModeWidget(QWidget):
         if core is None:
             return None
         return self.context.tasks.write(
-            core.routines.start_run(self.context.actor, routine.id),
+            core.routines.start_run(self.context.actor, routine.id, self.day),
             on_done=self._started,
             on_error=self._start_failed,
             origin=self,
         )
+
+    def _day_words(self) -> str:
+        """ "today", "yesterday", "Tue 24 Nov"."""
+        return when_text(self.day or self.context.today, self.context.today).removeprefix("on ")
 
     def _started(self, result: Any) -> None:
         self._busy = False
@@ -516,7 +529,7 @@ class RunModeWidget(QWidget):
             self.done_title.setText(f"Well done{', ' + who if who else ''}!")
         else:
             self.celebrate.setText("👍")
-            self.done_title.setText(f"Finished for today{', ' + who if who else ''}.")
+            self.done_title.setText(f"Finished for {self._day_words()}{', ' + who if who else ''}.")
         summary = f"{run.routine_name}: {run.done} of {run.total} steps done"
         if run.points_possible:
             summary += f" · {_points(run.points_earned)} earned"
