@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -289,7 +289,8 @@ def _paint_guide(painter: QPainter, frame: ChartFrame, index: int | None, colour
     band = QColor(colour)
     band.setAlpha(36)
     half = max(3.0, min(frame.slot / 2, 18.0))
-    painter.fillRect(QRectF(x - half, frame.plot.top(), 2 * half, frame.plot.height()), band)
+    column = QRectF(x - half, frame.plot.top(), 2 * half, frame.plot.height())
+    painter.fillRect(column.intersected(frame.plot), band)
 
 
 def _focus_colour(palette: QPalette) -> QColor:
@@ -585,7 +586,21 @@ class _ChartWidget(QWidget):
         self.update()
 
     def focused_index(self) -> int | None:
+        """The label the keyboard focus is on (Left/Right move it), or None."""
         return self._focus
+
+    def index_at(self, pos: QPoint) -> int | None:
+        """The label under `pos` (widget coordinates), or None outside the plot."""
+        return self._index_at(QPointF(pos))
+
+    def label_rect(self, index: int) -> QRect:
+        """The plot column of one label (clicking inside it activates that label)."""
+        frame = self._current_frame()
+        if frame is None or not 0 <= index < len(frame.xs):
+            return QRect()
+        half = max(1.0, frame.slot / 2)
+        x = frame.xs[index]
+        return QRectF(x - half, frame.plot.top(), 2 * half, frame.plot.height()).toAlignedRect()
 
     def _store(
         self, labels: Sequence[str], series: Sequence[Series], value_text: ValueText, title: str

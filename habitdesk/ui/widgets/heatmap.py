@@ -48,6 +48,7 @@ _COLUMNS = 54  # a leap year starting on the last weekday row spans 54 week colu
 _MIN_STEP = 10  # cell + gap, logical pixels
 _MAX_STEP = 17
 _PARTIAL_STEPS = 6  # partial levels are drawn in this many intensities
+_PAD = 6  # room around the content so headings and rings do not touch the frame
 
 # Sprite codes: one pre-rendered pixmap each.
 _EMPTY = 0
@@ -347,7 +348,7 @@ class YearHeatMap(QWidget):
     def _label_width(self) -> int:
         metrics = QFontMetricsF(small_font(self.font()))
         names = [self._weekday_name(d) for d in range(7)]
-        return math.ceil(max(metrics.horizontalAdvance(n) for n in names)) + 8
+        return _PAD + math.ceil(max(metrics.horizontalAdvance(n) for n in names)) + 8
 
     def _step_for(self, width: int) -> int:
         room = width - self._label_width() - 4
@@ -358,7 +359,7 @@ class YearHeatMap(QWidget):
 
     def _height_for(self, step: int) -> int:
         heading, months = self._text_heights()
-        return len(self._years) * (heading + months + 7 * step + self._year_gap(step))
+        return _PAD + len(self._years) * (heading + months + 7 * step + self._year_gap(step))
 
     def _content_width(self) -> int:
         return self._grid_left + _COLUMNS * self._step + 4
@@ -406,7 +407,7 @@ class YearHeatMap(QWidget):
         locale = self.locale()
         month_room = math.ceil(QFontMetricsF(small_font(self.font())).horizontalAdvance("May") + 6)
         for position, year in enumerate(self._years):
-            top = position * self._block_height
+            top = _PAD + position * self._block_height
             start = max(self._first, date(year, 1, 1))
             end = min(self._today, date(year, 12, 31))
             first_index = (start - self._first).days
@@ -516,7 +517,7 @@ class YearHeatMap(QWidget):
         painter.setFont(heading_font)
         painter.setPen(text_colour(palette))
         year_text = str(block.year)
-        year_rect = QRectF(0, block.top, self._content_width(), self._heading_height - 4)
+        year_rect = QRectF(_PAD, block.top, self._content_width(), self._heading_height - 4)
         painter.drawText(
             year_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, year_text
         )
@@ -538,7 +539,7 @@ class YearHeatMap(QWidget):
         grid_top = month_top + self._month_height
         for row, name in self._weekday_labels:
             painter.drawText(
-                QRectF(0, grid_top + row * self._step, self._grid_left - 6, self._cell),
+                QRectF(_PAD, grid_top + row * self._step, self._grid_left - _PAD - 6, self._cell),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                 name,
             )
