@@ -26,8 +26,17 @@ from habitdesk.core.domain.history_days import (
     routine_days,
     routine_run_status,
 )
+from habitdesk.core.domain.range_summary import (
+    WEEKLY_TREND_DAYS,
+    WeekdayCounts,
+    day_counts,
+    describe_rules,
+    range_start,
+    trend_period,
+    weekday_counts,
+)
 from habitdesk.core.domain.weekdays import mask_from_names
-from habitdesk.core.enums import RunStatus, WeekStart
+from habitdesk.core.enums import Direction, HabitKind, RunStatus, WeekStart
 
 DONE, MISSED, SKIPPED, NONE = DayStatus.DONE, DayStatus.MISSED, DayStatus.SKIPPED, DayStatus.NONE
 MONDAY = date(2026, 1, 5)
@@ -243,3 +252,73 @@ def test_counts_between_two_days() -> None:
     assert counts.between(MONDAY + timedelta(days=1), MONDAY + timedelta(days=2)) == (0, 1)
     assert counts.between(MONDAY - timedelta(days=9), MONDAY - timedelta(days=1)) == (0, 0)
     assert counts.between(MONDAY + timedelta(days=3), MONDAY + timedelta(days=30)) == (1, 1)
+
+
+# --- a range summed up (the History screen) ---------------------------------------------------
+
+O_DONE, O_MISSED, O_SKIPPED, O_NOT_DUE = (
+    Outcome.DONE,
+    Outcome.MISSED,
+    Outcome.SKIPPED,
+    Outcome.NOT_DUE,
+)
+
+
+def test_day_counts_cover_only_the_range_and_split_partial_routine_days() -> None:
+    # Mon … Sun of one week, then Monday.
+    outcomes = [O_DONE, O_MISSED, O_SKIPPED, O_MISSED, O_NOT_DUE, O_DONE, O_MISSED, O_DONE]
+    whole = day_counts(MONDAY, outcomes, MONDAY - timedelta(days=3), MONDAY + timedelta(days=30))
+    assert (whole.done, whole.missed, whole.skipped, whole.partial) == (3, 3, 1, None)
+    assert (whole.due, whole.rate) == (6, 0.5)
+    # Tuesday … Thursday only; Thursday's run was finished with a step unchecked.
+    part = day_counts(
+        MONDAY, outcomes, MONDAY + timedelta(days=1), MONDAY + timedelta(days=3), [3, 6]
+    )
+    assert (part.done, part.missed, part.skipped, part.partial, part.due) == (0, 1, 1, 1, 2)
+    assert part.rate == 0.0
+    # A partial day that was not due (not on the schedule) is not counted at all.
+    assert day_counts(MONDAY, outcomes, MONDAY, MONDAY + timedelta(days=7), [4]).partial == 0
+    # Nothing in range: nothing due, no rate.
+    empty = day_counts(MONDAY, outcomes, MONDAY + timedelta(days=10), MONDAY + timedelta(days=12))
+    assert (empty.due, empty.rate) == (0, None)
+    assert (whole + part).partial == 1 and (whole + whole).partial is None
+
+
+def test_weekday_counts_and_the_best_and_worst_weekdays() -> None:
+    # Two weeks from a Monday: Mondays always done, Tuesdays always missed, Wednesday once each,
+    # the rest not due.
+    week = [O_DONE, O_MISSED, O_DONE] + [O_NOT_DUE] * 4
+    second = [O_DONE, O_MISSED, O_MISSED] + [O_NOT_DUE] * 4
+    counts = weekday_counts(MONDAY, week + second, MONDAY, MONDAY + timedelta(days=13))
+    assert counts.done == (2, 0, 1, 0, 0, 0, 0)
+    assert counts.due == (2, 2, 2, 0, 0, 0, 0)
+    assert counts.rates()[:3] == (1.0, 0.0, 0.5) and counts.rates()[3] is None
+    assert counts.extremes() == ((0,), (1,))
+    # From a Wednesday: the weekdays still land on their own days.
+    later = weekday_counts(
+        MONDAY, week + second, MONDAY + timedelta(days=2), MONDAY + timedelta(days=9)
+    )
+    # Wednesday, Monday done; Tuesday and the second Wednesday missed.
+    assert later.done == (1, 0, 1, 0, 0, 0, 0) and later.due == (1, 1, 2, 0, 0, 0, 0)
+    # Ties give several; all alike gives no worst; nothing due gives neither.
+    assert (counts + counts).extremes() == ((0,), (1,))
+    alike = WeekdayCounts((1, 2, 0, 0, 0, 0, 0), (1, 2, 0, 0, 0, 0, 0))
+    assert alike.extremes() == ((0, 1), ())
+    assert WeekdayCounts().extremes() == ((), ())
+
+
+def test_trends_are_weekly_up_to_half_a_year_then_monthly() -> None:
+    assert trend_period(MONDAY, MONDAY + timedelta(days=WEEKLY_TREND_DAYS - 1)) is Period.WEEK
+    assert trend_period(MONDAY, MONDAY + timedelta(days=WEEKLY_TREND_DAYS)) is Period.MONTH
+    assert range_start([MONDAY + timedelta(days=3), MONDAY], MONDAY + timedelta(days=9)) == MONDAY
+    assert range_start([], MONDAY) == MONDAY
+
+
+def test_rules_in_words() -> None:
+    assert describe_rules(Rules()) == "every day"
+    assert describe_rules(weekdays("mon,wed,fri")) == "Mon, Wed, Fri"
+    assert describe_rules(Rules(freq_num=3, freq_den=7)) == "3 times in 7 days"
+    numeric = Rules(kind=HabitKind.NUMERIC, target_value=20.0, unit="min", freq_num=1, freq_den=1)
+    assert describe_rules(numeric) == "at least 20 min, every day"
+    limit = Rules(kind=HabitKind.NUMERIC, target_value=60.0, direction=Direction.AT_MOST)
+    assert describe_rules(limit) == "at most 60, every day"

@@ -69,6 +69,34 @@ async def record(db: Database, habit: HabitRead, marks: dict[int, Any]) -> None:
         await habits.set_entry(Actor.local_admin(), habit.id, days_ago(ago), data)
 
 
+async def make_morning_routine(database: Database, fam: FamilyFixture) -> None:
+    """Every day from 4 days ago, two steps. Day 4: both checked, finished (done). Day 3: one
+    checked, finished (partial). Day 2: skipped. Day 1: both checked, never finished (done).
+    Today: started, nothing checked (still open)."""
+    routines = RoutineService(database)
+    admin = Actor.local_admin()
+    routine = (
+        await routines.create_routine(
+            admin,
+            {
+                "family_id": fam.family.id,
+                "user_id": fam.child.user_id,
+                "name": "Morning",
+                "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+                "steps": [{"title": "Wake up"}, {"title": "Brush teeth"}],
+                "effective_from": days_ago(4),
+            },
+        )
+    ).value
+    for ago, steps, finish in ((4, 2, True), (3, 1, True), (1, 2, False), (0, 0, False)):
+        run = (await routines.start_run(admin, routine.id, days_ago(ago))).value
+        for step in run.steps[:steps]:
+            await routines.check_step(admin, run.id, step.step_id)
+        if finish:
+            await routines.finish_run(admin, run.id)
+    await routines.skip_run(admin, routine.id, days_ago(2))
+
+
 @contextmanager
 def count_selects(db: Database) -> Iterator[list[str]]:
     statements: list[str] = []
@@ -308,30 +336,7 @@ async def test_weekday_rules_change_which_days_were_due(
 async def test_a_routine_day_counts_as_done_only_when_every_step_was_checked(
     database: Database, fam: FamilyFixture
 ) -> None:
-    routines = RoutineService(database)
-    admin = Actor.local_admin()
-    routine = (
-        await routines.create_routine(
-            admin,
-            {
-                "family_id": fam.family.id,
-                "user_id": fam.child.user_id,
-                "name": "Morning",
-                "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
-                "steps": [{"title": "Wake up"}, {"title": "Brush teeth"}],
-                "effective_from": days_ago(4),
-            },
-        )
-    ).value
-    # Day 4: every step, finished. Day 3: one step, finished (partial). Day 2: skipped.
-    # Day 1: every step checked, never finished. Today: started, nothing checked yet.
-    for ago, steps, finish in ((4, 2, True), (3, 1, True), (1, 2, False), (0, 0, False)):
-        run = (await routines.start_run(admin, routine.id, days_ago(ago))).value
-        for step in run.steps[:steps]:
-            await routines.check_step(admin, run.id, step.step_id)
-        if finish:
-            await routines.finish_run(admin, run.id)
-    await routines.skip_run(admin, routine.id, days_ago(2))
+    await make_morning_routine(database, fam)
     found = await StatsService(database).family_analytics(fam.actor(fam.viewer), fam.family.id)
     child = next(m for m in found.members if m.user_id == fam.child.user_id)
     (morning,) = child.routines
@@ -425,3 +430,170 @@ async def test_family_history_has_every_day_of_every_habit(
         fam.actor(fam.owner), fam.family.id, fam.parent.user_id
     )
     assert [m.full_name for m in only.members] == ["Paul Martin"]
+
+
+# --- the History screen -------------------------------------------------------------------------
+
+
+def by_weekday(days: list[int]) -> list[int]:
+    """How many of these days ago fall on each weekday, Monday first."""
+    counts = [0] * 7
+    for n in days:
+        counts[days_ago(n).weekday()] += 1
+    return counts
+
+
+async def test_history_counts_each_habit_and_routine_over_the_whole_range(
+    database: Database, fam: FamilyFixture
+) -> None:
+    read = await new_habit(database, fam, effective_from=days_ago(13))
+    # Done 13 … 8 days ago, skipped 7, missed 6, nothing since; today is still open.
+    await record(database, read, {**{n: "done" for n in range(13, 7, -1)}, 7: "skip", 6: "missed"})
+    await make_morning_routine(database, fam)
+    found = await StatsService(database).history(fam.actor(fam.child), fam.family.id)
+
+    assert (found.start, found.end, found.today) == (days_ago(13), today(), today())
+    habit, routine = found.items
+    assert (habit.kind, habit.name, habit.schedule, habit.first_day) == (
+        "habit",
+        "Read 20 minutes",
+        "every day",
+        days_ago(13),
+    )
+    c = habit.counts
+    assert (c.done, c.partial, c.missed, c.skipped, c.due) == (6, None, 6, 1, 12)
+    assert c.rate == 0.5
+    assert (routine.kind, routine.name, routine.schedule, routine.colour) == (
+        "routine",
+        "Morning",
+        "every day",
+        None,
+    )
+    c = routine.counts
+    assert (c.done, c.partial, c.missed, c.skipped, c.due) == (2, 1, 0, 1, 3)
+
+    # The child's totals are both items together; members without anything show zeros, the
+    # viewer not at all; the family is everyone shown.
+    child = next(m for m in found.members if m.user_id == fam.child.user_id)
+    c = child.totals.counts
+    assert (c.done, c.partial, c.missed, c.skipped, c.due) == (8, 1, 6, 2, 15)
+    assert found.family.counts == child.totals.counts
+    assert [m.full_name for m in found.members] == [
+        fam.owner.full_name,
+        fam.parent.full_name,
+        fam.child.full_name,
+    ]
+    owner = found.members[0]
+    assert owner.totals.counts.due == 0 and owner.totals.counts.rate is None
+    assert owner.totals.weekdays.best == () and owner.current_streak is None
+
+    # Weekdays: done on the habit's done days and the routine's two done days; due adds the
+    # misses and the partial day.
+    done_days = [*range(13, 7, -1), 4, 1]
+    due_days = [*done_days, *range(6, 0, -1), 3]
+    assert list(child.totals.weekdays.done) == by_weekday(done_days)
+    assert list(child.totals.weekdays.due) == by_weekday(due_days)
+    rates = {
+        k: d / u
+        for k, (d, u) in enumerate(zip(by_weekday(done_days), by_weekday(due_days), strict=True))
+        if u
+    }
+    assert set(child.totals.weekdays.best) == {
+        k for k, r in rates.items() if r == max(rates.values())
+    }
+    assert set(child.totals.weekdays.worst) == {
+        k for k, r in rates.items() if r == min(rates.values())
+    }
+
+    # Two weeks: weekly trend, counts adding up to the totals.
+    assert found.trend_periods.period is Period.WEEK
+    assert sum(found.family.trend.done) == 8 and sum(found.family.trend.due) == 15
+    assert len(found.family.trend.due) == len(found.trend_periods.labels)
+
+    # Streak highlights: six days in a row, broken 6 days ago; nothing running now.
+    assert child.best_streak is not None
+    assert (child.best_streak.habit_name, child.best_streak.length) == ("Read 20 minutes", 6)
+    assert (child.best_streak.start, child.best_streak.end) == (days_ago(13), days_ago(8))
+    assert child.current_streak is None
+
+
+async def test_history_over_a_chosen_range_for_one_member(
+    database: Database, fam: FamilyFixture
+) -> None:
+    read = await new_habit(database, fam, effective_from=days_ago(13))
+    await record(database, read, {**{n: "done" for n in range(13, 7, -1)}, 7: "skip", 6: "missed"})
+    await new_habit(
+        database, fam, user_id=fam.parent.user_id, name="Run", effective_from=days_ago(3)
+    )
+    await make_morning_routine(database, fam)
+    stats = StatsService(database)
+    found = await stats.history(
+        fam.actor(fam.owner), fam.family.id, days_ago(9), days_ago(3), user_id=fam.child.user_id
+    )
+    assert [m.user_id for m in found.members] == [fam.child.user_id]
+    habit, routine = found.items
+    c = habit.counts
+    # 9, 8 done; 7 skipped; 6 missed, and nothing on 5, 4, 3.
+    assert (c.done, c.missed, c.skipped, c.due) == (2, 4, 1, 6)
+    c = routine.counts
+    # Day 4 done, day 3 partial (the routine began 4 days ago).
+    assert (c.done, c.partial, c.missed, c.skipped) == (1, 1, 0, 0)
+    # A past range: its last day counts even when nothing was recorded.
+    assert found.family.counts.due == 8
+    everyone = await stats.history(fam.actor(fam.owner), fam.family.id, days_ago(9), days_ago(3))
+    assert [i.name for i in everyone.items] == ["Run", "Read 20 minutes", "Morning"]
+    run = everyone.items[0].counts
+    assert (run.done, run.missed) == (0, 1)  # begun 3 days ago: one day due, nothing done
+
+
+async def test_history_of_a_long_range_is_trended_by_month(
+    database: Database, fam: FamilyFixture
+) -> None:
+    read = await new_habit(database, fam, effective_from=days_ago(400))
+    await record(database, read, {n: "done" for n in range(400, 0, -2)})
+    found = await StatsService(database).history(fam.actor(fam.owner), fam.family.id)
+    assert found.trend_periods.period is Period.MONTH
+    assert found.trend_periods.starts[0] == days_ago(400).replace(day=1)
+    (item,) = found.items
+    assert (item.counts.done, item.counts.due) == (200, 400)
+    assert sum(found.family.trend.done) == 200
+
+
+async def test_history_refuses_what_it_cannot_show(database: Database, fam: FamilyFixture) -> None:
+    stats = StatsService(database)
+    outsider = await make_family(database, "Dupont")
+    with pytest.raises(InvalidInputError, match="after today"):
+        await stats.history(fam.actor(fam.owner), fam.family.id, end=today() + timedelta(days=1))
+    with pytest.raises(InvalidInputError, match="after the end"):
+        await stats.history(fam.actor(fam.owner), fam.family.id, days_ago(1), days_ago(2))
+    with pytest.raises(NotFoundError, match="not a member of this family"):
+        await stats.history(fam.actor(fam.owner), fam.family.id, user_id=outsider.child.user_id)
+    with pytest.raises(PermissionDeniedError):
+        await stats.history(outsider.actor(outsider.owner), fam.family.id)
+
+
+async def test_an_empty_family_has_an_empty_history(database: Database, fam: FamilyFixture) -> None:
+    found = await StatsService(database).history(fam.actor(fam.viewer), fam.family.id)
+    assert found.items == () and found.start == found.end == today()
+    assert found.family.counts.due == 0 and found.family.weekdays.best == ()
+
+
+async def test_history_reads_at_most_six_statements_however_long_the_history(
+    database: Database, fam: FamilyFixture
+) -> None:
+    stats = StatsService(database)
+
+    async def statements() -> int:
+        with count_selects(database) as seen:
+            await stats.history(fam.actor(fam.parent), fam.family.id)
+        return len(seen)
+
+    await make_morning_routine(database, fam)
+    first = await new_habit(database, fam, effective_from=days_ago(3))
+    await record(database, first, {3: "done"})
+    few = await statements()
+    for name in ("Walk", "Floss", "Stretch"):
+        habit = await new_habit(database, fam, name=name, effective_from=days_ago(60))
+        await record(database, habit, {n: "done" for n in range(60, 0, -3)})
+    assert few <= 6
+    assert await statements() == few

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 from uuid import UUID
 
 from habitdesk.core.domain.completion import Period, PeriodRate
@@ -229,6 +229,96 @@ class AnalyticsRead(ReadModel):
         ]
 
 
+# --- the History screen -----------------------------------------------------------------------
+
+
+class RangeCountsRead(ReadModel):
+    """Days over a range (see `habitdesk.core.domain.range_summary`): `due` = done + partial +
+    missed, `rate` = done / due (None when nothing was due). `partial` is None for habits."""
+
+    done: int
+    partial: int | None
+    missed: int
+    skipped: int
+    due: int
+    rate: float | None
+
+
+class WeekdaysRead(ReadModel):
+    """Done and due days per weekday, Monday (0) first, and the best and worst weekdays by their
+    rate on due days (several when tied; `worst` is empty when every weekday did equally well)."""
+
+    done: tuple[int, ...]
+    due: tuple[int, ...]
+    best: tuple[int, ...]
+    worst: tuple[int, ...]
+
+    def rates(self) -> tuple[float | None, ...]:
+        return tuple(d / u if u else None for d, u in zip(self.done, self.due, strict=True))
+
+
+class HistoryTotalsRead(ReadModel):
+    """A member's (or the family's) habits and routines together: the range's counts, the
+    trend (counts per period of `HistoryRead.trend_periods`) and the weekdays."""
+
+    counts: RangeCountsRead
+    trend: CountsRead
+    weekdays: WeekdaysRead
+
+
+class HistoryItemRead(ReadModel):
+    kind: Literal["habit", "routine"]
+    item_id: UUID
+    user_id: UUID
+    name: str
+    # A habit's own colour; None for a routine (shown in its member's colour).
+    colour: str | None
+    archived: bool
+    # How it is scheduled now ("every day", "Mon–Fri", "at least 20 min, 3 times in 7 days").
+    schedule: str
+    first_day: date
+    counts: RangeCountsRead
+
+
+class StreakHighlightRead(ReadModel):
+    """One habit's streak, for a member's highlights."""
+
+    habit_id: UUID
+    habit_name: str
+    start: date
+    end: date
+    length: int
+
+
+class HistoryMemberRead(ReadModel):
+    user_id: UUID
+    full_name: str
+    role: Role
+    totals: HistoryTotalsRead
+    # The longest streak still running at the range's end, and the longest one ever up to it,
+    # among the member's habits (None without one).
+    current_streak: StreakHighlightRead | None
+    best_streak: StreakHighlightRead | None
+
+
+class HistoryRead(ReadModel):
+    """Everything the History screen shows for `start` … `end` and the members asked for: each
+    habit and routine (member by member, habits first), each member's totals and highlights,
+    and the family's (the members shown together). Each day is judged by the rules in force
+    on it; skipped days count in no rate; today counts only once something final is recorded.
+    The trend is weekly for up to half a year, monthly beyond (`trend_periods.period`)."""
+
+    family_id: UUID
+    start: date
+    end: date
+    today: date
+    week_start: WeekStart
+    trend_periods: PeriodsRead
+    items: tuple[HistoryItemRead, ...]
+    members: tuple[HistoryMemberRead, ...]
+    family: HistoryTotalsRead
+
+
 __all__ = [
     "AnalyticsRead",
     "CompletionRead",
@@ -239,9 +329,16 @@ __all__ = [
     "HabitInsightRead",
     "HabitStatsRead",
     "HistoryDay",
+    "HistoryItemRead",
+    "HistoryMemberRead",
+    "HistoryRead",
+    "HistoryTotalsRead",
     "MemberHistoryRead",
     "MemberInsightRead",
     "PeriodsRead",
+    "RangeCountsRead",
     "RoutineInsightRead",
+    "StreakHighlightRead",
     "StreakRead",
+    "WeekdaysRead",
 ]

@@ -14,6 +14,7 @@ benchmark benchmarks/bench_analytics.py measures the whole call.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -40,11 +41,22 @@ from habitdesk.core.domain.days import family_today
 from habitdesk.core.domain.history_days import (
     DayStatus,
     HabitDays,
+    Outcome,
     history_start,
     routine_days,
     routine_run_status,
     rule_spans,
 )
+from habitdesk.core.domain.range_summary import (
+    DayCounts,
+    WeekdayCounts,
+    day_counts,
+    describe_rules,
+    range_start,
+    trend_period,
+    weekday_counts,
+)
+from habitdesk.core.domain.routine_diff import describe_weekdays
 from habitdesk.core.domain.scores import habit_scores, initial_score
 from habitdesk.core.enums import EntryStatus, Role, RunStatus, WeekStart
 from habitdesk.core.errors import InvalidInputError, NotFoundError
@@ -52,6 +64,7 @@ from habitdesk.core.models import (
     Family,
     FamilyMembership,
     Habit,
+    HabitVersion,
     Routine,
     RoutineRun,
     RoutineStep,
@@ -70,13 +83,27 @@ from habitdesk.core.schemas.stats import (
     HabitHistoryRead,
     HabitInsightRead,
     HabitStatsRead,
+    HistoryItemRead,
+    HistoryMemberRead,
+    HistoryRead,
+    HistoryTotalsRead,
     MemberHistoryRead,
     MemberInsightRead,
     PeriodsRead,
+    RangeCountsRead,
     RoutineInsightRead,
+    StreakHighlightRead,
     StreakRead,
+    WeekdaysRead,
 )
-from habitdesk.core.services.base import READERS, Actor, Service, get_live, require_role
+from habitdesk.core.services.base import (
+    READERS,
+    Actor,
+    Service,
+    family_and_role,
+    get_live,
+    require_role,
+)
 from habitdesk.core.services.habit_queries import (
     ENTRY,
     RAW_ENTRY_COLUMNS,
@@ -85,7 +112,7 @@ from habitdesk.core.services.habit_queries import (
     family_habits,
     fetch_entries,
     uuid_of,
-    versions_by_habit,
+    version_read,
     versions_of,
 )
 
@@ -106,6 +133,9 @@ _RUN_STATUS: dict[Any, RunStatus] = {
     **{s.value: s for s in RunStatus},
     **{s: s for s in RunStatus},
 }
+_PARTLY = frozenset({RunStatus.PARTIAL, RunStatus.IN_PROGRESS})
+# A finished run's status says it all (see `_routine_defs`): judged once per raw value.
+_FINISHED_RUN = {raw: routine_run_status(status) for raw, status in _RUN_STATUS.items()}
 _NONE = DayStatus.NONE
 _DONE = DayStatus.DONE
 _SKIPPED = DayStatus.SKIPPED
@@ -139,6 +169,8 @@ class _RoutineDef:
     routine: Routine
     versions: list[_RoutineVersionDef]
     runs: list[tuple[date, DayStatus]] = field(default_factory=list)
+    # Days of runs finished with steps unchecked, or started and never finished.
+    partial: list[date] = field(default_factory=list)
 
 
 def _check_range(start: date, end: date, today: date) -> None:
@@ -175,58 +207,67 @@ async def _members(
 async def _habit_defs(
     session: AsyncSession, family_id: UUID, user_id: UUID | None
 ) -> list[_HabitDef]:
-    query = family_habits(family_id)
+    """The family's habits in its order, each with every version of its rules (oldest first),
+    in one statement: the habits joined with their versions."""
+    query = (
+        family_habits(family_id)
+        .add_columns(HabitVersion)
+        .join(HabitVersion, HabitVersion.habit_id == Habit.id)
+        .order_by(HabitVersion.number)
+    )
     if user_id is not None:
         query = query.where(Habit.user_id == user_id)
-    habits = list(await session.scalars(query))
-    versions = await versions_by_habit(session, [h.id for h in habits])
-    return [_HabitDef(h, versions[h.id]) for h in habits if versions[h.id]]
+    defs: dict[UUID, _HabitDef] = {}
+    for habit, version in (await session.execute(query)).all():
+        found = defs.get(habit.id)
+        if found is None:
+            found = defs[habit.id] = _HabitDef(habit, [])
+        found.versions.append(version_read(version))
+    return list(defs.values())
 
 
 async def _routine_defs(
     session: AsyncSession, family_id: UUID, user_id: UUID | None, end: date
 ) -> list[_RoutineDef]:
-    """Routines with their versions' weekdays and their runs up to `end`, in three statements.
+    """Routines with their versions' weekdays and their runs up to `end`, in two statements.
 
     A run counts for the member the routine belongs to (runs done by someone it was handed over
     from stay theirs, and are not counted here); it is done when every step of the version it
     follows was checked.
     """
-    query = (
-        select(Routine)
-        .where(Routine.family_id == family_id, Routine.deleted_at.is_(None))
-        .order_by(Routine.position, Routine.created_at, Routine.id)
-    )
-    if user_id is not None:
-        query = query.where(Routine.user_id == user_id)
-    routines = {r.id: _RoutineDef(r, []) for r in await session.scalars(query)}
-    if not routines:
-        return []
     steps = (
         select(RoutineStep.version_id, func.count(RoutineStep.id).label("steps"))
         .group_by(RoutineStep.version_id)
         .subquery()
     )
-    version_rows = await session.execute(
+    query = (
         select(
+            Routine,
             RoutineVersion.id,
-            RoutineVersion.routine_id,
             RoutineVersion.effective_from,
             RoutineVersion.number,
             RoutineVersion.weekdays,
             func.coalesce(steps.c.steps, 0),
         )
+        .join(RoutineVersion, RoutineVersion.routine_id == Routine.id)
         .outerjoin(steps, steps.c.version_id == RoutineVersion.id)
-        .join(Routine, Routine.id == RoutineVersion.routine_id)
         .where(Routine.family_id == family_id, Routine.deleted_at.is_(None))
+        .order_by(Routine.position, Routine.created_at, Routine.id, RoutineVersion.number)
     )
+    if user_id is not None:
+        query = query.where(Routine.user_id == user_id)
+    routines: dict[UUID, _RoutineDef] = {}
     step_counts: dict[UUID, int] = {}
-    for version_id, routine_id, effective_from, number, weekdays, count in version_rows.all():
+    for routine, version_id, effective_from, number, weekdays, count in (
+        await session.execute(query)
+    ).all():
         step_counts[version_id] = int(count)
-        if routine_id in routines:
-            routines[routine_id].versions.append(
-                _RoutineVersionDef(effective_from, number, weekdays)
-            )
+        found = routines.get(routine.id)
+        if found is None:
+            found = routines[routine.id] = _RoutineDef(routine, [])
+        found.versions.append(_RoutineVersionDef(effective_from, number, weekdays))
+    if not routines:
+        return []
     # A finished run's status already says whether every step was checked (RoutineService
     # keeps it so when a step of a finished run is checked or unchecked): only the runs still
     # in progress have their checks counted, which spares reading every check of the history.
@@ -235,7 +276,7 @@ async def _routine_defs(
         .where(RoutineStepCheck.run_id == _R.id, RoutineStepCheck.deleted_at.is_(None))
         .scalar_subquery()
     )
-    run_rows = await session.execute(
+    run_query = (
         select(
             type_coerce(_R.routine_id, NullType()),
             type_coerce(_R.day, NullType()),
@@ -252,7 +293,9 @@ async def _routine_defs(
             _R.day <= end,
         )
     )
-    rows = run_rows.all()
+    if user_id is not None:
+        run_query = run_query.where(Routine.user_id == user_id)
+    rows = (await session.execute(run_query)).all()
     owner = {raw: routines.get(uuid_of(raw)) for raw in {row[0] for row in rows}}
     days = {raw: day_of(raw) for raw in {row[1] for row in rows}}
     for routine_id, day, status, version_id, checked in rows:
@@ -260,11 +303,14 @@ async def _routine_defs(
         if routine is None:
             continue
         if checked is None:
-            judged = routine_run_status(_RUN_STATUS[status])
+            judged = _FINISHED_RUN[status]
         else:
             total = step_counts.get(uuid_of(version_id), 0)
             judged = routine_run_status(_RUN_STATUS[status], total, int(checked))
         routine.runs.append((days[day], judged))
+        # Finished with steps unchecked, or started and left: partly done.
+        if judged is not _DONE and _RUN_STATUS[status] in _PARTLY:
+            routine.partial.append(days[day])
     return [r for r in routines.values() if r.versions]
 
 
@@ -569,6 +615,47 @@ class StatsService(Service):
         with collector_paused():
             return _insights(family, today, members, habits, rows, routines, start, end)
 
+    # --- the History screen ---------------------------------------------------------------------
+
+    async def history(
+        self,
+        actor: Actor,
+        family_id: UUID,
+        start: date | None = None,
+        end: date | None = None,
+        *,
+        user_id: UUID | None = None,
+    ) -> HistoryRead:
+        """Everything the History screen shows for `start` … `end` (default: from the family's
+        first recorded or scheduled day to today), for one member or the whole family: each
+        habit's and routine's days, each member's and the family's totals, trend and weekdays,
+        and each member's streak highlights (see `HistoryRead`).
+
+        Six statements at most whatever the history's length. Judging years of days takes tens
+        of milliseconds: it runs in a worker thread, so the caller's event loop (the app's UI)
+        keeps running meanwhile.
+        """
+        async with self.db.read() as session:
+            family, _role = await family_and_role(
+                session, actor, family_id, READERS, "see the family's history"
+            )
+            today = self._today(family)
+            end = end or today
+            _check_range(min(start or end, end), end, today)
+            members = await _members(session, family_id, user_id)
+            if user_id is not None and not members:
+                raise NotFoundError("That person is not a member of this family.")
+            habits = await _habit_defs(session, family_id, user_id)
+            rows = await _entry_rows(session, family_id, user_id, end, notes=False)
+            routines = await _routine_defs(session, family_id, user_id, end)
+        fetched = [_Fetched(family, today, members, habits, rows, routines, start, end)]
+        del rows
+        with collector_paused():
+            found = await asyncio.to_thread(_history_of, fetched[0])
+            # The rows go while the collector still rests: it has nothing of them to walk.
+            fetched.clear()
+        return found
+
     # --- every habit's history (the CSV export) -------------------------------------------------
 
     async def family_history(
@@ -716,6 +803,208 @@ def _insights(
         years=tallies.grid(Period.YEAR),
         members=tuple(member_reads),
         completion=tallies.completion(),
+    )
+
+
+# --- the History screen ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _JudgedHabit:
+    """One habit's days judged: how each counts in a rate, and its streaks as of the end."""
+
+    definition: _HabitDef
+    start: date
+    outcomes: list[Outcome]
+    streaks: streak_rules.HabitStreaks
+
+
+def _judge_habits(
+    habits: list[_HabitDef], rows: Sequence[Sequence[Any]], end: date, open_day: date | None
+) -> list[_JudgedHabit]:
+    laid = _lay_out(habits, rows, end, notes=False)
+    return [
+        _JudgedHabit(
+            d, days.start, habit_outcomes(days, open_day), _habit_streaks(d.versions, days, end)
+        )
+        for d, days in zip(habits, laid, strict=True)
+    ]
+
+
+@dataclass(frozen=True)
+class _Fetched:
+    """What the History read fetched, for the worker thread to judge."""
+
+    family: Family
+    today: date
+    members: dict[UUID, _Member]
+    habits: list[_HabitDef]
+    rows: Sequence[Sequence[Any]]
+    routines: list[_RoutineDef]
+    start: date | None
+    end: date
+
+
+def _history_of(fetched: _Fetched) -> HistoryRead:
+    open_day = fetched.today if fetched.end == fetched.today else None
+    return history_read(fetched, _judge_habits(fetched.habits, fetched.rows, fetched.end, open_day))
+
+
+class _Totals:
+    """A member's (or the family's) counts, trend and weekdays, added up item by item."""
+
+    def __init__(self, tally: CompletionTally) -> None:
+        self.counts = DayCounts(partial=0)
+        self.tally = tally
+        self.weekdays = WeekdayCounts()
+        self.current: StreakHighlightRead | None = None
+        self.best: StreakHighlightRead | None = None
+
+    def add(
+        self, counts: DayCounts, trend: tuple[list[int], list[int]], days: WeekdayCounts
+    ) -> None:
+        self.counts = self.counts + counts
+        self.tally.add_counts(*trend)
+        self.weekdays = self.weekdays + days
+
+    def merge(self, other: _Totals) -> None:
+        self.add(other.counts, (other.tally.done, other.tally.due), other.weekdays)
+
+    def read(self) -> HistoryTotalsRead:
+        best, worst = self.weekdays.extremes()
+        return HistoryTotalsRead(
+            counts=_range_counts(self.counts),
+            trend=CountsRead(done=tuple(self.tally.done), due=tuple(self.tally.due)),
+            weekdays=WeekdaysRead(
+                done=self.weekdays.done, due=self.weekdays.due, best=best, worst=worst
+            ),
+        )
+
+
+def _range_counts(counts: DayCounts) -> RangeCountsRead:
+    return RangeCountsRead(
+        done=counts.done,
+        partial=counts.partial,
+        missed=counts.missed,
+        skipped=counts.skipped,
+        due=counts.due,
+        rate=counts.rate,
+    )
+
+
+def _highlight(d: _HabitDef, streak: streak_rules.Streak) -> StreakHighlightRead:
+    return StreakHighlightRead(
+        habit_id=d.habit.id,
+        habit_name=d.habit.name,
+        start=streak.start,
+        end=streak.end,
+        length=streak.length,
+    )
+
+
+def history_read(judged: _Fetched, habits: list[_JudgedHabit]) -> HistoryRead:
+    """The History screen's read-model from what was fetched, its habits judged (no I/O)."""
+    family, members, end = judged.family, judged.members, judged.end
+    routine_laid = [routine_days(r.versions, r.runs, end) for r in judged.routines]
+    start = judged.start or range_start(
+        [h.start for h in habits] + [r.start for r in routine_laid], end
+    )
+    _check_range(start, end, judged.today)
+    grid = CompletionTally(trend_period(start, end), start, end, family.week_start)
+    totals = {m: _Totals(grid.fresh()) for m in members}
+    # Today is not over: a day with nothing final recorded yet counts in no rate.
+    open_day = judged.today if end == judged.today else None
+    items: dict[UUID, list[HistoryItemRead]] = defaultdict(list)
+
+    def count(
+        owner: UUID, first: date, outcomes: list[Outcome], partial: list[int] | None
+    ) -> DayCounts:
+        counts = day_counts(first, outcomes, start, end, partial)
+        trend = grid.counts_of(OutcomeCounts.of(first, outcomes))
+        totals[owner].add(counts, trend, weekday_counts(first, outcomes, start, end))
+        return counts
+
+    for habit in habits:
+        d = habit.definition
+        owner = d.habit.user_id
+        if owner not in members:
+            continue
+        counts = count(owner, habit.start, habit.outcomes, None)
+        found = habit.streaks
+        mine = totals[owner]
+        if found.current and (mine.current is None or found.current.length > mine.current.length):
+            mine.current = _highlight(d, found.current)
+        if found.best and (mine.best is None or found.best[0].length > mine.best.length):
+            mine.best = _highlight(d, found.best[0])
+        latest = d.versions[-1]
+        items[owner].append(
+            HistoryItemRead(
+                kind="habit",
+                item_id=d.habit.id,
+                user_id=owner,
+                name=d.habit.name,
+                colour=d.habit.colour,
+                archived=d.habit.archived,
+                schedule=describe_rules(latest.rules()),
+                first_day=habit.start,
+                counts=_range_counts(counts),
+            )
+        )
+    for r, rdays in zip(judged.routines, routine_laid, strict=True):
+        owner = r.routine.user_id
+        if owner not in members:
+            continue
+        base = rdays.start.toordinal()
+        partial = [day.toordinal() - base for day in r.partial]
+        counts = count(owner, rdays.start, routine_outcomes(rdays, open_day), partial)
+        latest_weekdays = max(r.versions, key=lambda v: (v.effective_from, v.number)).weekdays
+        items[owner].append(
+            HistoryItemRead(
+                kind="routine",
+                item_id=r.routine.id,
+                user_id=owner,
+                name=r.routine.name,
+                colour=None,
+                archived=r.routine.archived,
+                schedule=describe_weekdays(latest_weekdays),
+                first_day=rdays.start,
+                counts=_range_counts(counts),
+            )
+        )
+    family_totals = _Totals(grid.fresh())
+    member_reads: list[HistoryMemberRead] = []
+    for who in members.values():
+        # Viewers only read; one appears only if something was given to them anyway.
+        if who.role is Role.VIEWER and not items[who.user_id]:
+            continue
+        mine = totals[who.user_id]
+        family_totals.merge(mine)
+        member_reads.append(
+            HistoryMemberRead(
+                user_id=who.user_id,
+                full_name=who.full_name,
+                role=who.role,
+                totals=mine.read(),
+                current_streak=mine.current,
+                best_streak=mine.best,
+            )
+        )
+    found_periods = grid.periods
+    return HistoryRead(
+        family_id=family.id,
+        start=start,
+        end=end,
+        today=judged.today,
+        week_start=family.week_start,
+        trend_periods=PeriodsRead(
+            period=grid.period,
+            labels=tuple(p.label for p in found_periods),
+            starts=tuple(p.start for p in found_periods),
+            ends=tuple(p.end for p in found_periods),
+        ),
+        items=tuple(item for who in member_reads for item in items[who.user_id]),
+        members=tuple(member_reads),
+        family=family_totals.read(),
     )
 
 
