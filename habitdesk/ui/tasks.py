@@ -14,11 +14,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
-from habitdesk.core.errors import DatabaseConnectionError, HabitDeskError
+from habitdesk.core.errors import ConflictError, DatabaseConnectionError, HabitDeskError
 from habitdesk.ui.change_bus import ChangeBus
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,22 @@ def message_for(exc: BaseException) -> str:
     if isinstance(exc, HabitDeskError):
         return str(exc)
     return f"Something went wrong ({type(exc).__name__}). Details are in the log file."
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A write refused because someone else changed the row first (a ConflictError)."""
+
+    message: str
+
+
+async def or_conflict(work: Awaitable[T]) -> T | Conflict:
+    """Turn a ConflictError into a value, so the screen can offer "Reload" rather than just
+    showing an error; every other failure still takes the task bridge's error path."""
+    try:
+        return await work
+    except ConflictError as exc:
+        return Conflict(str(exc))
 
 
 class TaskRunner(QObject):

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -43,6 +44,7 @@ from habitdesk.core.schemas.habits import HabitRead
 from habitdesk.ui.context import AppContext
 from habitdesk.ui.qtmodels.habits_model import rules_summary
 from habitdesk.ui.qtmodels.members_model import avatar_pixmap
+from habitdesk.ui.tasks import Conflict, or_conflict
 from habitdesk.ui.widgets.colour_button import ColourPicker
 from habitdesk.ui.widgets.weekday_picker import WeekdayPicker
 
@@ -162,9 +164,9 @@ class HabitEditor(QDialog):
         root = QVBoxLayout(self)
         root.setContentsMargins(22, 20, 22, 16)
         root.setSpacing(12)
-        heading = QLabel(self.windowTitle())
-        heading.setObjectName("screenTitle")
-        root.addWidget(heading)
+        self.heading = QLabel(self.windowTitle())
+        self.heading.setObjectName("screenTitle")
+        root.addWidget(self.heading)
         intro = QLabel(
             "Changing what the habit asks for (type, target, how often) starts new rules from a "
             "day you choose; the days before keep being judged by the old ones."
@@ -361,6 +363,27 @@ class HabitEditor(QDialog):
 
         self.general_error = self._error_label("general")
         root.addWidget(self.general_error)
+        # Someone else saved the habit while this dialog was open: their change is offered
+        # rather than overwritten (as the family screen does).
+        self.conflict = QFrame()
+        self.conflict.setObjectName("habitConflict")
+        self.conflict.setProperty("card", True)
+        conflict_layout = QHBoxLayout(self.conflict)
+        conflict_layout.setContentsMargins(10, 6, 6, 6)
+        self.conflict_text = QLabel()
+        self.conflict_text.setWordWrap(True)
+        self.conflict_text.setProperty("fieldError", True)
+        self.conflict_text.setAccessibleName("Conflict")
+        self.reload_button = QPushButton("Reload")
+        self.reload_button.setAccessibleName("Reload habit")
+        self.reload_button.setToolTip("Show the habit as it is saved now; your edits are lost")
+        self.reload_button.setAutoDefault(False)
+        self.reload_button.clicked.connect(self.reload)
+        conflict_layout.addWidget(self.conflict_text, 1)
+        conflict_layout.addWidget(self.reload_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.conflict.hide()
+        root.addWidget(self.conflict)
+        self.reload_task: asyncio.Task[None] | None = None
         self.read_only_note = QLabel("🔒  Only a parent can change habits.")
         self.read_only_note.setProperty("muted", True)
         self.read_only_note.hide()
@@ -683,20 +706,66 @@ class HabitEditor(QDialog):
         self.save_button.setEnabled(False)
         self.save_button.setText("Saving…")
         self.save_task = self.context.tasks.write(
-            work(), on_done=self._saved, on_error=self._refused, origin=self.parent()
+            or_conflict(work()), on_done=self._saved, on_error=self._refused, origin=self.parent()
         )
         return self.save_task
 
     def _saved(self, result: Any) -> None:
+        if isinstance(result, Conflict):
+            self._saving_over()
+            self.show_conflict(result.message)
+            return
         self.save_task = None
         self.accept()
         self.saved.emit(result.value)
 
+    def show_conflict(self, message: str) -> None:
+        self.conflict_text.setText(message)
+        self.conflict.show()
+        self.save_button.setEnabled(False)  # reload first: saving again would conflict again
+        self.reload_button.setFocus()
+        self._fit()
+
+    def reload(self) -> asyncio.Task[None] | None:
+        """Read the habit as it is saved now into the form (the dialog stays open)."""
+        core, habit = self.context.core, self.habit
+        if core is None or habit is None or self.reload_task is not None:
+            return None
+        self.reload_button.setEnabled(False)
+
+        def failed(message: str) -> None:
+            self.reload_task = None
+            self.reload_button.setEnabled(True)
+            self.show_errors(message)
+
+        self.reload_task = self.context.tasks.read(
+            core.habits.get_habit(habit.id), self.load_habit, on_error=failed, origin=self
+        )
+        return self.reload_task
+
+    def load_habit(self, habit: HabitRead) -> None:
+        """Show `habit` as saved now (after "Reload" following a conflict)."""
+        self.reload_task = None
+        self.habit = habit
+        self.setWindowTitle(f"Edit “{habit.name}”")
+        self.heading.setText(self.windowTitle())
+        self.colour_picker.set_colour(habit.colour)
+        self._fill()
+        self.conflict.hide()
+        self.reload_button.setEnabled(True)
+        self._clear_errors()
+        self.save_button.setEnabled(self._editable)
+        self._rules_edited()
+        self.name_edit.setFocus()
+
     def _refused(self, message: str) -> None:
+        self._saving_over()
+        self.show_errors(message)
+
+    def _saving_over(self) -> None:
         self.save_task = None
         self.save_button.setEnabled(self._editable)
         self.save_button.setText("Save" if self.habit else "Add habit")
-        self.show_errors(message)
 
     def show_errors(self, message: str) -> None:
         found = split_messages(message)

@@ -9,9 +9,8 @@ instead of overwriting their change.
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 from zoneinfo import available_timezones
 
@@ -38,16 +37,14 @@ from PySide6.QtWidgets import (
 
 from habitdesk.core.changes import Kind
 from habitdesk.core.enums import Role, WeekStart
-from habitdesk.core.errors import ConflictError
 from habitdesk.core.schemas.people import FamilyRead, MemberRead
 from habitdesk.ui.context import AppContext
 from habitdesk.ui.dialogs.confirm import confirm_removal
 from habitdesk.ui.dialogs.member_dialog import MemberDialog, MemberForm
 from habitdesk.ui.qtmodels.members_model import ROLE_LABELS, MembersTableModel
+from habitdesk.ui.tasks import Conflict, or_conflict
 from habitdesk.ui.views.base import View
 from habitdesk.ui.widgets.colour_button import SWATCHES
-
-T = TypeVar("T")
 
 DAY_END_CHOICES = (
     (0, "Midnight"),
@@ -63,22 +60,6 @@ _SETTINGS_FIELDS = {
     "Week start": "week_start",
     "Day-start hour": "day_start_hour",
 }
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """A write refused because someone else changed the row first (a ConflictError)."""
-
-    message: str
-
-
-async def or_conflict(work: Awaitable[T]) -> T | Conflict:
-    """Turn a ConflictError into a value, so the screen can offer "Reload" rather than just
-    showing an error; every other failure still takes the task bridge's error path."""
-    try:
-        return await work
-    except ConflictError as exc:
-        return Conflict(str(exc))
 
 
 @lru_cache(maxsize=1)
