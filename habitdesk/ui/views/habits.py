@@ -1,12 +1,15 @@
 """The Habits screen: each member's habits with their colour, rules, the last 30 days as a strip
-and their streaks; the editor; and a detail pane with the habit's rules over time and its
-entries, fetched a page at a time, with notes editable in place.
+and their streaks; the editor; and a detail pane with the habit's rules over time and two tabs:
+Insights (figures, every day as year calendars — click a day to change it —, strength, totals,
+weekdays and best streaks) and Entries (fetched a page at a time, notes editable in place).
 
 The list comes from one service read (`HabitOverviewService.overview`: five SQL statements
 whatever the length of the history), so picking another habit or showing the archived ones
-never waits on the database; only the entries table reads more: its first page with the total
-in one statement (`HabitService.entries_first_page`), so a screen switch with the first habit
-selected costs six, then a page at a time as it is scrolled.
+never waits on the database. The detail's tabs read only when shown: Insights in one read of
+four statements (`HabitInsightsService.habit_detail`), the entries table its first page with
+the total in one (`HabitService.entries_first_page`), then a page at a time as it is scrolled.
+A screen switch with the first habit selected therefore costs 5 + 4 statements on the
+Insights tab, 5 + 1 on the Entries tab.
 """
 
 from __future__ import annotations
@@ -43,7 +46,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -55,6 +57,7 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
+    QTabWidget,
     QToolButton,
     QTreeView,
     QVBoxLayout,
@@ -63,10 +66,12 @@ from PySide6.QtWidgets import (
 
 from habitdesk.core.changes import Changes, Kind
 from habitdesk.core.enums import HabitKind, Role
+from habitdesk.core.schemas.habit_insights import HabitDetailRead
 from habitdesk.core.schemas.habit_overview import HabitOverviewRead
 from habitdesk.core.schemas.people import MemberRead
 from habitdesk.ui.context import AppContext
 from habitdesk.ui.dialogs.confirm import confirm_removal
+from habitdesk.ui.dialogs.day_entry_dialog import DayEntryDialog
 from habitdesk.ui.dialogs.habit_editor import HabitEditor
 from habitdesk.ui.qtmodels.entries_model import EntriesModel
 from habitdesk.ui.qtmodels.habits_model import (
@@ -83,6 +88,7 @@ from habitdesk.ui.qtmodels.habits_model import (
 from habitdesk.ui.qtmodels.members_model import avatar_pixmap
 from habitdesk.ui.views.base import View
 from habitdesk.ui.widgets.day_strip import DayStrip, StripLegend, paint_strip, square_kind
+from habitdesk.ui.widgets.habit_insights_pane import HabitInsightsPane
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -337,6 +343,12 @@ class HabitsView(View):
         self._selected_id: UUID | None = None
         self._entries_stale = True
         self._shown_entries_for: UUID | None = None
+        self._insights_stale = True
+        self._shown_insights_for: UUID | None = None
+        self._insights_generation = 0
+        # The running read of the insights of the habit shown, if any (tests await it).
+        self.insights_task: asyncio.Task[None] | None = None
+        self.day_dialog: DayEntryDialog | None = None
 
         root = QVBoxLayout(self)
         root.setContentsMargins(28, 20, 28, 20)
@@ -443,8 +455,10 @@ class HabitsView(View):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self._build_list_card())
         self.splitter.addWidget(self._build_detail_card())
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 1)
+        # The detail's year calendars want ≈620 px; the list reads well narrower.
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([360, 640])
         self.splitter.setHandleWidth(14)
         layout.addWidget(self.splitter, 1)
         return page
@@ -452,7 +466,7 @@ class HabitsView(View):
     def _build_list_card(self) -> QWidget:
         card = QFrame()
         card.setProperty("card", True)
-        card.setMinimumWidth(440)
+        card.setMinimumWidth(370)
         layout = QVBoxLayout(card)
         layout.setContentsMargins(6, 8, 6, 10)
         layout.setSpacing(6)
@@ -490,7 +504,7 @@ class HabitsView(View):
         card.setProperty("card", True)
         card.setMinimumWidth(340)
         outer = QVBoxLayout(card)
-        outer.setContentsMargins(18, 16, 18, 14)
+        outer.setContentsMargins(16, 16, 10, 14)
         outer.setSpacing(8)
         self.detail_stack = QStackedWidget()
         outer.addWidget(self.detail_stack)
@@ -538,41 +552,46 @@ class HabitsView(View):
         self.detail_description.setAccessibleName("Description")
         layout.addWidget(self.detail_description)
 
-        stats = QGridLayout()
-        stats.setHorizontalSpacing(20)
-        stats.setVerticalSpacing(0)
-        self.current_label = _heading("", 13)
-        self.current_label.setAccessibleName("Current streak")
-        self.best_label = _heading("", 13)
-        self.best_label.setAccessibleName("Best streak")
-        self.done_label = _heading("", 13)
-        self.done_label.setAccessibleName("Days done")
-        for column, (value, caption) in enumerate(
-            (
-                (self.current_label, "Current streak"),
-                (self.best_label, "Best streak"),
-                (self.done_label, "Days done"),
-            )
-        ):
-            stats.addWidget(value, 0, column)
-            stats.addWidget(_muted_label(caption, wrap=False), 1, column)
-        stats.setColumnStretch(3, 1)
-        layout.addSpacing(6)
-        layout.addLayout(stats)
-        self.best_dates = _muted_label()
-        self.best_dates.setAccessibleName("Best streak dates")
-        layout.addWidget(self.best_dates)
         layout.addSpacing(2)
         self.day_strip = DayStrip(size=11, gap=3)
         layout.addWidget(self.day_strip)
 
+        # Insights first: what a parent opens the detail for. Each tab reads its data only
+        # when it is shown (a screen switch reads the list and the tab in view).
+        self.detail_tabs = QTabWidget()
+        self.detail_tabs.setObjectName("habitDetailTabs")
+        self.detail_tabs.setAccessibleName("Habit detail")
+        self.detail_tabs.setDocumentMode(True)
+        self.insights = HabitInsightsPane()
+        self.insights.dayActivated.connect(self.open_day)
+        figures = self.insights.figures
+        self.current_label, self.best_label, self.done_label = (
+            figures.current,
+            figures.best,
+            figures.done,
+        )
+        self.best_dates = self.insights.best_dates
+        self.heat_map = self.insights.heat_map
+        self.detail_tabs.addTab(self.insights, "Insights")
+        self.detail_tabs.addTab(self._build_entries_tab(), "Entries")
+        self.detail_tabs.currentChanged.connect(lambda _index: self._sync_tab())
+        layout.addSpacing(4)
+        layout.addWidget(self.detail_tabs, 1)
+        self.detail_stack.addWidget(detail)
+        outer.setStretch(0, 1)
+        return card
+
+    def _build_entries_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.setSpacing(6)
         entries_header = QHBoxLayout()
         entries_header.setSpacing(8)
         entries_header.addWidget(_heading("Entries", 11.5))
         self.entries_count = _muted_label(wrap=False)
         self.entries_count.setAccessibleName("Number of entries")
         entries_header.addWidget(self.entries_count, 1)
-        layout.addSpacing(6)
         layout.addLayout(entries_header)
         self.note_error = QLabel()
         self.note_error.setProperty("fieldError", True)
@@ -613,9 +632,7 @@ class HabitsView(View):
         self.notes_hint = _muted_label("Double-click a note, or press F2, to write one.")
         self.notes_hint.setAccessibleName("How to edit notes")
         layout.addWidget(self.notes_hint)
-        self.detail_stack.addWidget(detail)
-        outer.setStretch(0, 1)
-        return card
+        return tab
 
     def _build_empty_page(self) -> QWidget:
         page = QFrame()
@@ -684,6 +701,7 @@ class HabitsView(View):
             return  # a note: nothing on the list changes, and the table shows it already
         if changes.touches(Kind.ENTRIES, Kind.HABITS):
             self._entries_stale = True
+            self._insights_stale = True
         super().on_changes(changes, initiator)
 
     def _visible_groups(self) -> list[tuple[MemberRead, list[HabitOverviewRead]]]:
@@ -762,6 +780,8 @@ class HabitsView(View):
     def _show_detail(self, item: HabitOverviewRead | None) -> None:
         if item is None:
             self.detail_stack.setCurrentWidget(self.detail_empty)
+            self._shown_insights_for = None
+            self._insights_generation += 1
             if self._shown_entries_for is not None:
                 self._shown_entries_for = None
                 self.entries_model.set_habit(None)
@@ -813,14 +833,83 @@ class HabitsView(View):
         editable = self.context.may_check_for(habit.user_id)
         self.notes_hint.setVisible(editable)
         self.entries_table.setColumnHidden(EntriesModel.VALUE, habit.kind is not HabitKind.NUMERIC)
+        self.heat_map.setToolTip(
+            "" if editable else "Only a parent, or the child whose habit it is, changes days"
+        )
+        self._sync_tab()
+
+    def _sync_tab(self) -> Any:
+        """Read what the tab in view shows for the selected habit, if it is not shown yet (or
+        changed since). Returns the read's task, if one started (tests await it)."""
+        item = self.selected()
+        if item is None:
+            return None
+        if self.detail_tabs.currentWidget() is self.insights:
+            return self._sync_insights(item.habit.id)
+        return self._sync_entries(item)
+
+    def _sync_entries(self, item: HabitOverviewRead) -> Any:
+        habit = item.habit
+        editable = self.context.may_check_for(habit.user_id)
         if self._shown_entries_for != habit.id or self._entries_stale:
             self._shown_entries_for = habit.id
             self._entries_stale = False
             self.note_error.hide()
-            self.entries_model.set_habit(habit, notes_editable=editable)
-        else:
-            self.entries_model.habit = habit
-            self.entries_model.set_notes_editable(editable)
+            return self.entries_model.set_habit(habit, notes_editable=editable)
+        self.entries_model.habit = habit
+        self.entries_model.set_notes_editable(editable)
+        return None
+
+    def _sync_insights(self, habit_id: UUID) -> Any:
+        core = self.context.core
+        if core is None:
+            return None
+        if self._shown_insights_for == habit_id and not self._insights_stale:
+            return self.insights_task
+        if self._shown_insights_for != habit_id:
+            self.insights.show_loading()
+        self._shown_insights_for = habit_id
+        self._insights_stale = False
+        self._insights_generation += 1
+        generation = self._insights_generation
+
+        def done(detail: HabitDetailRead) -> None:
+            if generation == self._insights_generation:
+                self.insights_task = None
+                self.insights.set_detail(detail)
+
+        def failed(message: str) -> None:
+            if generation == self._insights_generation:
+                self.insights_task = None
+                self._insights_stale = True  # try again next time it is shown
+                self.insights.show_error(message)
+
+        self.insights_task = self.context.tasks.read(
+            core.habit_insights.habit_detail(self.context.actor, habit_id),
+            done,
+            on_error=failed,
+            origin=self.insights,
+        )
+        return self.insights_task
+
+    # --- changing a day -----------------------------------------------------------------------
+
+    def open_day(self, day: date) -> DayEntryDialog | None:
+        """The dialog that changes `day` of the habit shown (clicked, or Enter, on its calendar)."""
+        detail = self.insights.detail
+        if detail is None or self.day_dialog is not None:
+            return None
+        dialog = DayEntryDialog(self.context, detail, day, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: self._day_dialog_closed(dialog))
+        self.day_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _day_dialog_closed(self, dialog: DayEntryDialog) -> None:
+        if self.day_dialog is dialog:
+            self.day_dialog = None
+            self.heat_map.setFocus()
 
     @staticmethod
     def versions_text(item: HabitOverviewRead) -> str:
