@@ -16,8 +16,11 @@ def close(a: QColor, b: QColor, tolerance: int = 6) -> bool:
     return all(abs(x - y) <= tolerance for x, y in zip(a.getRgb()[:3], b.getRgb()[:3], strict=True))
 
 
-def count_near(image: QImage, rect: QRect, colour: QColor, tolerance: int = 12) -> int:
-    """How many pixels inside `rect` are within `tolerance` of `colour` (per channel)."""
+def count_near(
+    image: QImage, rect: QRect, colour: QColor, tolerance: int = 12, stop_at: int | None = None
+) -> int:
+    """How many pixels inside `rect` are within `tolerance` of `colour` (per channel); stops
+    counting at `stop_at` when given (enough to show something is drawn)."""
     area = rect.intersected(image.rect())
     target = colour.getRgb()[:3]
     count = 0
@@ -27,6 +30,8 @@ def count_near(image: QImage, rect: QRect, colour: QColor, tolerance: int = 12) 
             pixel = ((rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF)
             if all(abs(p - t) <= tolerance for p, t in zip(pixel, target, strict=True)):
                 count += 1
+                if count == stop_at:
+                    return count
     return count
 
 

@@ -47,9 +47,8 @@ def levels_and_skips() -> tuple[list[float | None], list[bool]]:
     return levels, skipped
 
 
-def make_map(qtbot, *, week_start: int = 0, tooltip=None, width: int = 900) -> YearHeatMap:  # type: ignore[no-untyped-def]
+def filled_map(*, week_start: int = 0, tooltip=None) -> YearHeatMap:  # type: ignore[no-untyped-def]
     heat = YearHeatMap()
-    qtbot.addWidget(heat)
     heat.setLocale(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
     levels, skipped = levels_and_skips()
     heat.set_data(
@@ -61,6 +60,12 @@ def make_map(qtbot, *, week_start: int = 0, tooltip=None, width: int = 900) -> Y
         skipped=skipped,
         tooltip=tooltip,
     )
+    return heat
+
+
+def make_map(qtbot, *, week_start: int = 0, tooltip=None, width: int = 900) -> YearHeatMap:  # type: ignore[no-untyped-def]
+    heat = filled_map(week_start=week_start, tooltip=tooltip)
+    qtbot.addWidget(heat)
     heat.resize(width, heat.heightForWidth(width))
     show_active(qtbot, heat)
     return heat
@@ -148,9 +153,7 @@ def test_keyboard_moves_by_day_week_month_year_and_activates(qtbot) -> None:  # 
     qtbot.addWidget(window)
     layout = QVBoxLayout(window)
     button = QPushButton("Before")
-    heat = YearHeatMap()
-    levels, skipped = levels_and_skips()
-    heat.set_data(FIRST, levels, today=TODAY, colour=GREEN, skipped=skipped)
+    heat = filled_map()
     layout.addWidget(button)
     layout.addWidget(heat)
     window.resize(900, 600)
@@ -187,9 +190,7 @@ def test_keyboard_moves_by_day_week_month_year_and_activates(qtbot) -> None:  # 
 def test_select_day_scrolls_the_enclosing_scroll_area(qtbot) -> None:  # type: ignore[no-untyped-def]
     area = QScrollArea()
     qtbot.addWidget(area)
-    heat = YearHeatMap()
-    levels, skipped = levels_and_skips()
-    heat.set_data(FIRST, levels, today=TODAY, colour=GREEN, skipped=skipped)
+    heat = filled_map()
     area.setWidget(heat)
     area.setWidgetResizable(True)
     area.resize(900, 260)
