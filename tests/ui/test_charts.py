@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 import pytest
@@ -18,6 +19,7 @@ from habitdesk.ui.widgets.charts import (
     default_value_text,
     paint_bar_chart,
     paint_line_chart,
+    shown_labels,
     small_font,
 )
 from tests.ui.pixels import collect_qt_warnings, count_near
@@ -127,6 +129,10 @@ def test_x_labels_are_thinned_so_they_never_overlap() -> None:
     widest = max(QFontMetricsF(small_font(font)).horizontalAdvance(label) for label in labels)
     assert frame.label_every > 1
     assert frame.label_every * frame.slot > widest
+    shown = list(shown_labels(len(labels), frame.label_every))
+    assert shown[-1] == 259  # the newest label is always among them
+    assert all(b - a == frame.label_every for a, b in itertools.pairwise(shown))
+    assert list(shown_labels(0, 3)) == []
 
 
 # --- line chart -----------------------------------------------------------------------------

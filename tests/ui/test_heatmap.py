@@ -322,6 +322,23 @@ def test_short_levels_leave_the_rest_empty(qtbot) -> None:  # type: ignore[no-un
     assert heat.accessibleDescription() == "2026, 1 days done, 1 missed, 0 skipped"
 
 
+def test_nothing_to_show_before_the_first_day(qtbot) -> None:  # type: ignore[no-untyped-def]
+    heat = YearHeatMap()
+    qtbot.addWidget(heat)
+    heat.set_data(TODAY + timedelta(days=1), [1.0], today=TODAY, colour=GREEN)
+    assert heat.accessibleDescription() == "No days yet"
+    assert heat.day_at(QPoint(40, 40)) is None
+    assert heat.year_rect(TODAY.year).isNull()
+    heat.grab()
+
+
+def test_a_level_that_is_not_a_number_counts_as_nothing(qtbot) -> None:  # type: ignore[no-untyped-def]
+    heat = YearHeatMap()
+    qtbot.addWidget(heat)
+    heat.set_data(date(2026, 11, 25), [float("nan"), 1.0], today=TODAY, colour=GREEN)
+    assert heat.accessibleDescription() == "2026, 1 days done, 0 missed, 0 skipped"
+
+
 def test_legend_paints(qtbot) -> None:  # type: ignore[no-untyped-def]
     legend = HeatLegend(GREEN)
     qtbot.addWidget(legend)

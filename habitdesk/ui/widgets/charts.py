@@ -199,6 +199,12 @@ def chart_frame(
     return ChartFrame(plot, low, high, ticks, xs, slot, label_every, title_y, legend_y)
 
 
+def shown_labels(count: int, every: int) -> range:
+    """Which x labels are drawn: every n-th, counted back from the newest (last) one, which is
+    the one people look for."""
+    return range((count - 1) % every, count, every) if count else range(0)
+
+
 def _title_font(font: QFont) -> QFont:
     bold = QFont(font)
     bold.setWeight(QFont.Weight.DemiBold)
@@ -249,11 +255,16 @@ def _paint_axes(
 
     painter.setPen(muted)
     label_top = plot.bottom() + 4
-    for i in range(0, len(labels), frame.label_every):
+    last_right = -math.inf
+    for i in shown_labels(len(labels), frame.label_every):
         width = metrics.horizontalAdvance(labels[i]) + 2
         x = frame.xs[i] - width / 2
-        # The first and last labels would stick out of the chart: slide them in.
+        # The first and last labels would stick out of the chart: slide them in, and leave
+        # out one that a slid neighbour would then overlap.
         x = min(max(x, rect.left()), rect.right() - width)
+        if x < last_right + 4:
+            continue
+        last_right = x + width
         painter.drawText(
             QRectF(x, label_top, width, metrics.height()), Qt.AlignmentFlag.AlignCenter, labels[i]
         )

@@ -61,7 +61,7 @@ _SKIPPED = _DONE + 1
 def level_code(level: float | None, skipped: bool) -> int:
     if skipped:
         return _SKIPPED
-    if level is None:
+    if level is None or math.isnan(level):
         return _EMPTY
     if level <= 0:
         return _MISSED
@@ -250,7 +250,7 @@ class YearHeatMap(QWidget):
         self._colour = QColor(colour)
         self._week_start = week_start
         self._tooltip = tooltip
-        self._years = list(range(today.year, min(first.year, today.year) - 1, -1))
+        self._years = list(range(today.year, first.year - 1, -1)) if self._count else []
         if self._selected is not None and not self._in_range(self._selected):
             self._selected = None
         self._sprite_key = None
