@@ -183,7 +183,8 @@ class DayEntryDialog(QDialog):
         root.addWidget(box)
 
         self._select_recorded()
-        self.choices.buttonToggled.connect(lambda _b, _on: self._choice_changed())
+        # Only the newly chosen button: mid-switch, none is checked.
+        self.choices.buttonToggled.connect(lambda _b, on: on and self._choice_changed())
         self._choice_changed()
         why = refusal(detail, day) or not_allowed(context, detail)
         if why is not None:

@@ -61,8 +61,8 @@ QPushButton[period="true"]:checked:focus {{ border: 2px solid palette(text); }}
 QPushButton#periodWeeks {{ border-top-left-radius: 6px; border-bottom-left-radius: 6px; }}
 QPushButton#periodMonths {{ border-top-right-radius: 6px; border-bottom-right-radius: 6px; }}
 """
-# More weeks than this and the charts start by month (a year of weeks still reads well).
-_WEEKS_BY_DEFAULT = 60
+# More weeks than a year's and the charts start by month (a year of weeks still reads well).
+_WEEKS_BY_DEFAULT = 53
 _STATUS_TEXT = {
     DayStatus.DONE: "done",
     DayStatus.MISSED: "not done",
@@ -424,7 +424,7 @@ class HabitInsightsPane(QScrollArea):
         )
         if detail.numeric:
             unit = detail.unit
-            self.totals_title.setText(f"{(unit or 'Amount').capitalize()} per {per}")
+            self.totals_title.setText(f"Total per {per} ({unit})" if unit else f"Total per {per}")
             self.totals_chart.set_data(
                 labels,
                 [Series(unit or "Amount", list(series.amounts), detail.colour)],
