@@ -261,6 +261,20 @@ def test_focused_day_has_a_focus_ring(qtbot) -> None:  # type: ignore[no-untyped
     assert ring.hsvHue() == pytest.approx(heat.palette().highlight().color().hsvHue(), abs=15)
 
 
+def test_the_day_under_the_mouse_is_outlined(qtbot) -> None:  # type: ignore[no-untyped-def]
+    heat = make_map(qtbot)
+    day = date(2025, 6, 4)
+    rect = heat.day_rect(day)
+    spot = rect.topLeft() + QPoint(rect.width() // 2, -2)
+    background = colour_at(grab(heat), QPoint(heat.width() - 2, heat.height() - 2))
+    qtbot.mouseMove(heat, rect.center())
+    qtbot.waitUntil(lambda: heat.cursor().shape() == Qt.CursorShape.PointingHandCursor)
+    assert not close(colour_at(grab(heat), spot), background)
+    qtbot.mouseMove(heat, QPoint(2, 2))  # over the heading: no day, no outline
+    qtbot.waitUntil(lambda: heat.cursor().shape() == Qt.CursorShape.ArrowCursor)
+    assert close(colour_at(grab(heat), spot), background)
+
+
 def test_set_day_changes_one_cell_and_the_counts(qtbot) -> None:  # type: ignore[no-untyped-def]
     heat = make_map(qtbot)
     before = heat.accessibleDescription()

@@ -190,6 +190,7 @@ class YearHeatMap(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(True)  # the day under the mouse is outlined: it can be clicked
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -203,6 +204,7 @@ class YearHeatMap(QWidget):
         self._week_start = 0
         self._tooltip: Tooltip | None = None
         self._selected: date | None = None
+        self._hovered: date | None = None
         self._years: list[int] = []
         # Geometry, rebuilt by _relayout for the current width and font.
         self._layout_width = -1
@@ -253,6 +255,7 @@ class YearHeatMap(QWidget):
         self._years = list(range(today.year, first.year - 1, -1)) if self._count else []
         if self._selected is not None and not self._in_range(self._selected):
             self._selected = None
+        self._hovered = None
         self._sprite_key = None
         self._layout_width = -1
         self._relayout()
@@ -499,6 +502,8 @@ class YearHeatMap(QWidget):
                 painter.drawPixmap(xs[index], ys[index], sprites[codes[index]])
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._paint_ring(painter, self._today, text_colour(palette), 1.2, 1.8, alpha=200)
+        if self._hovered is not None and self._hovered != self._selected:
+            self._paint_ring(painter, self._hovered, muted_colour(palette), 1.2, 1.8)
         if self._selected is not None:
             focused = self.hasFocus()
             self._paint_ring(
@@ -564,6 +569,26 @@ class YearHeatMap(QWidget):
         painter.drawRoundedRect(rect, radius, radius)
 
     # --- interaction ----------------------------------------------------------------------
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        self._set_hovered(self.day_at(event.position().toPoint()))
+        super().mouseMoveEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self._set_hovered(None)
+        super().leaveEvent(event)
+
+    def _set_hovered(self, day: date | None) -> None:
+        if day == self._hovered:
+            return
+        for old_or_new in (self._hovered, day):
+            if old_or_new is not None:
+                self.update(self.day_rect(old_or_new).adjusted(-4, -4, 4, 4))
+        self._hovered = day
+        if day is None:
+            self.unsetCursor()
+        else:
+            self.setCursor(Qt.CursorShape.PointingHandCursor)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         day = self.day_at(event.position().toPoint())
