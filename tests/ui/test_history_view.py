@@ -1,5 +1,6 @@
-"""The History screen (plain form), driven with clicks and keys on real widgets; what it shows is
-checked against what was recorded through `core` on a real SQLite database."""
+"""The History screen, driven with clicks and keys on real widgets; what it shows is checked
+against what was recorded through `core` on a real SQLite database, and against what
+`StatsService.history` says."""
 
 from __future__ import annotations
 
@@ -17,20 +18,14 @@ from sqlalchemy import event
 from habitdesk.core.appcore import AppCore
 from habitdesk.core.demo import DemoReport, generate_demo
 from habitdesk.core.domain.days import family_today
-from habitdesk.core.domain.habit_rules import Rules
-from habitdesk.core.domain.weekdays import mask_from_names
-from habitdesk.core.enums import EntryStatus, Role, RunStatus
+from habitdesk.core.enums import EntryStatus, Role
+from habitdesk.core.errors import HabitDeskError
 from habitdesk.core.schemas.people import FamilyRead, MemberRead
 from habitdesk.core.services.base import Actor
 from habitdesk.ui.context import AppContext
-from habitdesk.ui.qtmodels.history_model import (
-    Column,
-    RulesFrom,
-    ScheduleFrom,
-    habit_counts,
-    routine_counts,
-)
+from habitdesk.ui.qtmodels.history_model import Column
 from habitdesk.ui.views.history import HistoryView
+from habitdesk.ui.widgets.member_compare import WEEKDAY_NAMES
 
 ADMIN = Actor.local_admin()
 
@@ -174,6 +169,13 @@ def click(qtbot: Any, widget: Any) -> None:
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
+def show_table(view: HistoryView, qtbot: Any) -> None:
+    """Click the "Habits and routines" tab."""
+    bar = view.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    assert view.table.isVisible()
+
+
 # --- counts over a range ----------------------------------------------------------------------
 
 
@@ -187,28 +189,35 @@ def test_last_7_days_match_what_was_recorded_for_the_member(
 
     assert view.current_range() == (martins.today - timedelta(days=6), martins.today)
     read = row_texts(view, "Read 20 minutes")
-    # Today is not judged until something is recorded: six due days, 1 to 6 days ago.
+    # Today is not judged until something is recorded; 1 to 6 days ago: done 1-3, skipped 4,
+    # missed 5 (recorded) and 6 (nothing recorded). Skipped days count in no rate.
     assert read["MEMBER"] == "Léa Martin"
-    assert (read["DUE"], read["DONE"], read["MISSED"], read["SKIPPED"]) == ("6", "3", "2", "1")
+    assert (read["DUE"], read["DONE"], read["MISSED"], read["SKIPPED"]) == ("5", "3", "2", "1")
     assert read["PARTIAL"] == "none"
-    assert read["COMPLETION"] == "60%"  # 3 met of the 5 due days not skipped
+    assert read["COMPLETION"] == "60%"  # 3 of 5
 
     morning = row_texts(view, "Morning routine")
     assert morning["ITEM"] == "Routine Morning routine"
-    assert (morning["DUE"], morning["DONE"], morning["PARTIAL"]) == ("6", "1", "1")
+    # Completed 1 day ago, one step of two 2 days ago, skipped 3, nothing 4 to 6.
+    assert (morning["DUE"], morning["DONE"], morning["PARTIAL"]) == ("5", "1", "1")
     assert (morning["MISSED"], morning["SKIPPED"], morning["COMPLETION"]) == ("3", "1", "20%")
 
     total = total_texts(view)
     assert total["MEMBER"] == "Total"
     assert total["ITEM"] == "1 habit · 1 routine"
     assert (total["DUE"], total["DONE"], total["PARTIAL"], total["MISSED"]) == (
-        "12",
+        "10",
         "4",
         "1",
         "5",
     )
     assert total["COMPLETION"] == "40%"  # 4 of 10
-    assert view.summary.text() == "🦄 Léa Martin: 40% of due days met (4 of 10)"
+    assert view.summary.text() == (
+        "🦄 Léa Martin: 40 % of the days that counted were done (4 of 10)"
+    )
+    assert view.figures.text() == "4 done  ·  1 partial  ·  5 missed  ·  2 skipped"
+    # One member shown: no side-by-side cards, and the trend is hers alone.
+    assert view.comparison.isHidden() and view.members_title.isHidden()
 
 
 def test_switching_the_range_recounts(
@@ -223,8 +232,8 @@ def test_switching_the_range_recounts(
     assert view.preset_buttons["30"].isChecked()
     assert not view.preset_buttons["7"].isChecked()
     read = row_texts(view, "Read 20 minutes")
-    # 29 due days (today not yet); the day done 10 days ago now counts.
-    assert (read["DUE"], read["DONE"], read["SKIPPED"], read["MISSED"]) == ("29", "4", "1", "24")
+    # 29 days judged (today not yet), one skipped; the day done 10 days ago now counts.
+    assert (read["DUE"], read["DONE"], read["SKIPPED"], read["MISSED"]) == ("28", "4", "1", "24")
     assert read["COMPLETION"] == "14%"  # 4 of 28
     assert view.detail.text().endswith("30 days")
 
@@ -232,7 +241,7 @@ def test_switching_the_range_recounts(
     run(context.tasks.drain())
     # "All" starts when the habit and routine started, 40 days ago.
     assert view.current_range() == (martins.today - timedelta(days=40), martins.today)
-    assert row_texts(view, "Read 20 minutes")["DUE"] == "40"
+    assert row_texts(view, "Read 20 minutes")["DUE"] == "39"  # 40 days, one skipped
 
     click(qtbot, view.preset_buttons["year"])
     run(context.tasks.drain())
@@ -252,7 +261,7 @@ def test_a_custom_range_typed_with_the_keyboard(
     assert view.preset == "custom"
     assert not any(b.isChecked() for b in view.preset_buttons.values())
     assert view.current_range()[0] == martins.today - timedelta(days=5)
-    assert row_texts(view, "Read 20 minutes")["DUE"] == "5"
+    assert row_texts(view, "Read 20 minutes")["DUE"] == "4"  # 1-3 done, 5 missed
 
     # An end before the start says why next to the range and keeps the table as it was.
     view.to_edit.setDate(QDate(2001, 1, 1))
@@ -260,12 +269,13 @@ def test_a_custom_range_typed_with_the_keyboard(
     run(context.tasks.drain())
     assert view.range_error.isVisible()
     assert "is after the end" in view.range_error.text()
-    assert row_texts(view, "Read 20 minutes")["DUE"] == "5"
+    assert row_texts(view, "Read 20 minutes")["DUE"] == "4"
 
 
 def test_sorting_by_a_column_keeps_the_total_last(
     view: HistoryView, context: AppContext, qtbot: Any, run: Any
 ) -> None:
+    show_table(view, qtbot)
     header = view.table.horizontalHeader()
     x = header.sectionViewportPosition(Column.COMPLETION) + 10
     qtbot.mouseClick(
@@ -273,7 +283,7 @@ def test_sorting_by_a_column_keeps_the_total_last(
     )
     model = view.model
     names = [model.data(model.index(r, Column.ITEM)) for r in range(model.rowCount() - 1)]
-    completions = [row.counts.completion for row in model.rows]
+    completions = [row.counts.rate for row in model.rows]
     assert completions == sorted(completions)  # type: ignore[type-var]
     assert len(names) == 2
     assert model.data(model.index(model.rowCount() - 1, Column.MEMBER)) == "Total"
@@ -296,12 +306,13 @@ def test_a_member_without_habits_gets_an_empty_state(
     with statements_of(app_core) as statements:
         context.set_member_filter(martins.viewer.user_id)
         run(context.tasks.drain())
-    assert len(statements) == 4  # nothing to read, but the family and role are checked
+    # The family and role, the member, their (no) habits and entries, their (no) routines.
+    assert len(statements) == 5
     assert view.pages.currentWidget() is view.empty
     assert view.empty.text().startswith("Grand-mère has no habits or routines yet")
     context.set_member_filter(None)
     run(context.tasks.drain())
-    assert view.pages.currentWidget() is view.table
+    assert view.pages.currentWidget() is view.tabs
 
 
 def test_recording_elsewhere_refreshes_the_screen(
@@ -345,10 +356,11 @@ def test_a_routine_handed_over_keeps_the_runs_made_before(
     click(qtbot, view.preset_buttons["7"])
     run(context.tasks.drain())
     morning = row_texts(view, "Morning routine")
-    # Now Claire's, with Léa's three runs and Claire's unfinished one (partial).
+    # Now Claire's: the runs Léa made before stay hers and count for nobody (the core's rule,
+    # as in the analytics); Claire's unfinished run 4 days ago is partial, the other days missed.
     assert morning["MEMBER"] == "Claire Martin"
-    assert (morning["DONE"], morning["PARTIAL"], morning["SKIPPED"]) == ("1", "2", "1")
-    assert (morning["DUE"], morning["MISSED"]) == ("6", "2")
+    assert (morning["DONE"], morning["PARTIAL"], morning["SKIPPED"]) == ("0", "1", "0")
+    assert (morning["DUE"], morning["MISSED"]) == ("6", "5")
 
 
 def test_statements_do_not_grow_with_the_length_of_the_range(
@@ -360,8 +372,9 @@ def test_statements_do_not_grow_with_the_length_of_the_range(
             click(qtbot, view.preset_buttons[key])
             run(context.tasks.drain())
         counts.append(len(statements))
-    # The habits with their versions, their days; the routines with theirs, their runs.
-    assert counts[0] == counts[1] == 4
+    # The family and role, the members, the habits with their versions, their days; the
+    # routines with theirs, their runs.
+    assert counts[0] == counts[1] == 6
 
 
 # --- a demo family: years of history -------------------------------------------------------------
@@ -410,7 +423,7 @@ def test_everyone_over_all_the_history_loads_in_at_most_six_statements(
     routines = run(core.routines.list_routines(ADMIN, family.id, include_archived=True))
     kinds = [row.kind for row in view.model.rows]
     assert (kinds.count("habit"), kinds.count("routine")) == (len(habits), len(routines))
-    assert view.model.total.done > 0 and view.model.total.judged > 0
+    assert view.model.total.done > 0 and view.model.total.due > 0
     # Each habit's days done, checked against its own entries.
     done = {row.item_id: row.counts.done for row in view.model.rows}
     for habit in habits:
@@ -418,39 +431,102 @@ def test_everyone_over_all_the_history_loads_in_at_most_six_statements(
         assert done[habit.id] == sum(1 for e in entries if e.status is EntryStatus.DONE)
 
 
-# --- the counting rules (pure) ----------------------------------------------------------------
+# --- the overview: figures, charts, members side by side -------------------------------------
 
 
-def test_a_flexible_habit_met_on_spread_days_is_not_missed() -> None:
-    monday = date(2026, 3, 2)
-    rules = Rules(freq_num=3, freq_den=7)
-    done = {monday + timedelta(days=n): EntryStatus.DONE for n in (0, 2, 4, 7, 9, 11)}
-    counts = habit_counts(
-        [RulesFrom(monday, 1, rules)], done, monday, monday + timedelta(days=13), date(2026, 4, 1)
+def test_the_overview_shows_what_the_service_judged(
+    view: HistoryView, app_core: AppCore, context: AppContext, martins: Family, qtbot: Any, run: Any
+) -> None:
+    click(qtbot, view.preset_buttons["30"])
+    run(context.tasks.drain())
+    start, end = view.current_range()
+    read = run(app_core.stats.history(context.actor, martins.family.id, start, end))
+    counts = read.family.counts
+    assert view.summary.text() == (
+        f"Everyone: {round(counts.rate * 100)} % of the days that counted were done "
+        f"({counts.done} of {counts.due})"
     )
-    assert (counts.due, counts.done, counts.missed, counts.completion) == (6, 6, 0, 1.0)
+    # Best and hardest weekdays in words, as the service ranked them.
+    weekdays = read.family.weekdays
+    rates = weekdays.rates()
+    best = " and ".join(WEEKDAY_NAMES[d] for d in weekdays.best)
+    assert view.weekday_words.text().startswith(
+        f"Best: {best} ({round(rates[weekdays.best[0]] * 100)} %)"
+    )
+    if weekdays.worst:
+        assert "Hardest: " + WEEKDAY_NAMES[weekdays.worst[0]] in view.weekday_words.text()
+
+    # The trend: weekly over 30 days; End on the focused chart selects the last week, whose
+    # values are read out for the family and for Léa (Claire had nothing due: no line).
+    assert view.trend_title.text() == "Trend by week"
+    view.trend_chart.setFocus()
+    qtbot.keyClick(view.trend_chart, Qt.Key.Key_End)
+    described = view.trend_chart.accessibleDescription()
+    last = read.family.trend.rates()[-1]
+    lea = read.members[-1].totals.trend.rates()[-1]
+    assert f"Everyone: {'no value' if last is None else f'{round(last * 100)} %'}" in described
+    assert f"Léa: {'no value' if lea is None else f'{round(lea * 100)} %'}" in described
+    assert "Claire" not in described
+
+    # Everyone shown: a card per member who has something to do or is not a viewer.
+    cards = view.comparison.visible_cards()
+    assert [c.name.text() for c in cards] == ["Claire Martin", "Léa Martin"]
+    lea_counts = read.members[-1].totals.counts
+    assert cards[1].rate.text() == f"{round(lea_counts.rate * 100)} %"
+    assert cards[1].days.text() == f"{lea_counts.done} of {lea_counts.due} days"
+    assert cards[0].rate.text() == "—" and cards[0].days.text() == "Nothing due yet"
+    assert cards[1].accessibleName() == f"Léa Martin: {cards[1].rate.text()}"
 
 
-def test_a_weekday_habit_counts_only_its_days_and_each_day_uses_its_own_rules() -> None:
-    monday = date(2026, 3, 2)
-    versions = [
-        RulesFrom(monday, 1, Rules(weekdays=mask_from_names(["mon", "wed", "fri"]))),
-        RulesFrom(monday + timedelta(days=7), 2, Rules()),  # daily from the second week
-    ]
-    statuses = {monday: EntryStatus.DONE, monday + timedelta(days=1): EntryStatus.DONE}
-    counts = habit_counts(versions, statuses, monday, monday + timedelta(days=13), date(2026, 4, 1))
-    # Week 1: Mon, Wed, Fri due (Tuesday's tick is a bonus); week 2: seven days.
-    assert (counts.due, counts.done, counts.missed, counts.met) == (10, 2, 9, 1)
+def test_the_member_filter_narrows_everything_and_back(
+    view: HistoryView, context: AppContext, martins: Family, run: Any
+) -> None:
+    assert not view.comparison.isHidden()
+    context.set_member_filter(martins.child.user_id)
+    run(context.tasks.drain())
+    assert view.comparison.isHidden()
+    assert view.summary.text().startswith("🦄 Léa Martin:")
+    assert {row.member.user_id for row in view.model.rows} == {martins.child.user_id}
+    context.set_member_filter(None)
+    run(context.tasks.drain())
+    assert not view.comparison.isHidden()
+    assert view.summary.text().startswith("Everyone:")
 
 
-def test_days_before_a_routine_existed_and_an_unfinished_today_are_not_due() -> None:
-    today = date(2026, 3, 15)
-    versions = [
-        ScheduleFrom(
-            date(2026, 3, 12), 1, mask_from_names(["mon", "tue", "wed", "thu", "fri", "sat", "sun"])
+def test_a_failing_read_says_why_next_to_the_range(
+    view: HistoryView,
+    app_core: AppCore,
+    context: AppContext,
+    qtbot: Any,
+    run: Any,
+    monkeypatch: Any,
+) -> None:
+    async def refuse(*_args: Any, **_kwargs: Any) -> Any:
+        raise HabitDeskError("The database is not reachable right now.")
+
+    before = view.summary.text()
+    monkeypatch.setattr(app_core.stats, "history", refuse)
+    click(qtbot, view.preset_buttons["90"])
+    run(context.tasks.drain())
+    assert view.range_error.isVisible()
+    assert view.range_error.text() == "The database is not reachable right now."
+    assert view.summary.text() == before  # what was shown stays
+
+
+def test_a_family_without_anything_and_no_family_at_all(
+    view: HistoryView, core: AppCore, context: AppContext, run: Any
+) -> None:
+    other = run(
+        core.families.create_family(
+            {"name": "Dupont", "time_zone": "Europe/Paris"}, {"full_name": "Jo Dupont"}
         )
-    ]
-    runs = {date(2026, 3, 13): RunStatus.COMPLETED, today: RunStatus.IN_PROGRESS}
-    counts = routine_counts(versions, runs, date(2026, 3, 1), today, today)
-    # Due 12, 13 and 14 March; today is still in progress.
-    assert (counts.due, counts.done, counts.partial, counts.missed) == (3, 1, 0, 2)
+    ).value
+    members = run(core.families.list_members(ADMIN, other.id))
+    context.set_family(other, members)
+    run(context.tasks.drain())
+    assert view.pages.currentWidget() is view.empty
+    assert view.empty.text().startswith("No habits or routines yet")
+    context.set_family(None, [])
+    run(context.tasks.drain())
+    assert view.empty.text().startswith("No family yet")
+    assert view.model.rowCount() == 0

@@ -1,15 +1,15 @@
-"""The History screen (plain first form): for a range of days, how each habit and routine of the
-members shown went — days due, done, partial, missed and skipped, and the completion rate —
-with a total row. Charts and calendars come with a later issue.
+"""The History screen: for a range of days and the members shown (the top bar's filter), how the
+habits and routines went.
 
-What it reads, in one task, four statements whatever the family and the range:
-- `HabitService.family_days` (2): every habit of the members shown with every version of its
-  rules, and the days recorded in the range by status;
-- `RoutineService.family_runs` (2): every routine with its versions' weekdays, and the run days
-  in the range by status.
-The days come as sorted day lists, so the counting (history_model) bisects and counts weekdays
-instead of walking entries one by one: "All" on the five-year demo family (65,000 entries,
-17,000 runs) loads in ≈75 ms.
+- Overview: the completion in figures; a trend line (the family and each member, in their
+  colours; weekly up to half a year, monthly beyond); a "by weekday" bar chart with the best and
+  hardest weekday in words; and, for the whole family, the members side by side.
+- Habits and routines: one sortable row per habit and routine with its due, done, partial,
+  missed and skipped days and its completion, and a total row.
+
+Everything comes judged from one core call, `StatsService.history` (six statements whatever the
+history's length; its judging runs off the event loop), so `apply` only fills widgets:
+"All" on the five-year demo family shows in about the time of that call.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 from uuid import UUID
 
 from PySide6.QtCore import QDate, QSize, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -31,34 +31,34 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from habitdesk.core.changes import Kind
-from habitdesk.core.domain.routine_diff import describe_weekdays
-from habitdesk.core.domain.weekdays import mask_from_names
-from habitdesk.core.enums import Direction, HabitKind, RunStatus
-from habitdesk.core.schemas.habits import HabitRead, HabitStatusDaysRead
+from habitdesk.core.domain.completion import Period
+from habitdesk.core.enums import WeekStart
 from habitdesk.core.schemas.people import MemberRead
-from habitdesk.core.schemas.routines import RoutineRunsRead
+from habitdesk.core.schemas.stats import CountsRead, HistoryRead
 from habitdesk.ui.context import AppContext
 from habitdesk.ui.qtmodels.history_model import (
     Column,
-    HabitDays,
     HistoryRow,
     HistoryTableModel,
-    RulesFrom,
-    RunDays,
-    ScheduleFrom,
-    completion_text,
-    habit_counts,
-    routine_counts,
 )
 from habitdesk.ui.theme import ACCENT
 from habitdesk.ui.views.base import View
+from habitdesk.ui.widgets.charts import BarChart, LineChart, Series
+from habitdesk.ui.widgets.member_compare import (
+    WEEKDAY_NAMES,
+    MemberComparison,
+    percent,
+    weekday_words,
+)
 
 # (key, button text, tooltip); the number keys are days counted back from today, inclusive.
 PRESETS = (
@@ -69,8 +69,7 @@ PRESETS = (
     ("all", "&All", "Everything recorded (Alt+A)"),
 )
 CUSTOM = "custom"
-# "All" asks the services for everything since this day; the range shown starts at the first day
-# anything existed or was recorded.
+# The earliest day the date fields accept.
 _EARLIEST = date(1900, 1, 1)
 _EDIT_DELAY_MS = 450
 
@@ -89,10 +88,16 @@ class HistoryQuery:
 @dataclass(frozen=True)
 class HistoryData:
     query: HistoryQuery
-    rows: list[HistoryRow]
-    # The range actually shown ("All" starts at the first day with anything in it).
-    start: date
-    end: date
+    read: HistoryRead
+
+    # The range shown ("All" starts at the first day with anything in it).
+    @property
+    def start(self) -> date:
+        return self.read.start
+
+    @property
+    def end(self) -> date:
+        return self.read.end
 
 
 def _qdate(day: date) -> QDate:
@@ -113,36 +118,37 @@ def range_text(start: date, end: date) -> str:
     return f"{span}  ·  {days} day" + ("" if days == 1 else "s")
 
 
-def _number(value: float) -> str:
-    return f"{value:g}" if value < 1e6 else f"{value:,.0f}"
+def rates_of(counts: CountsRead) -> list[float | None]:
+    return list(counts.rates())
 
 
-def habit_schedule(habit: HabitRead) -> str:
-    if habit.weekdays is not None:
-        when = describe_weekdays(mask_from_names(habit.weekdays))
-    elif habit.freq_den == 1:
-        when = "every day"
-    else:
-        when = f"{habit.freq_num} times in {habit.freq_den} days"
-    if habit.kind is HabitKind.NUMERIC and habit.target_value is not None:
-        bound = "at most" if habit.direction is Direction.AT_MOST else "at least"
-        return f"{bound} {_number(habit.target_value)} {habit.unit or ''}".rstrip() + f", {when}"
-    return when
+def period_labels(read: HistoryRead) -> list[str]:
+    """Short x labels: a week by its first day ("12 Jan"), a month by name ("Jan 2026")."""
+    periods = read.trend_periods
+    if periods.period is Period.WEEK:
+        return [f"{d.day} {d:%b}" for d in periods.starts]
+    return [f"{d:%b %Y}" for d in periods.starts]
 
 
-def _run_days(routine: RoutineRunsRead) -> RunDays:
-    """A routine's runs as one day list per status: usually its member's alone. A routine handed
-    over keeps the runs its earlier member made; on a day both made one, its member's counts."""
-    if not routine.runs:
-        return RunDays()
-    if len(routine.runs) == 1:
-        only = routine.runs[0]
-        return RunDays(only.completed, only.partial, only.skipped, only.in_progress)
-    by_day: dict[date, RunStatus] = {}
-    for member in sorted(routine.runs, key=lambda m: m.user_id == routine.user_id):
-        for status in RunStatus:
-            by_day.update(dict.fromkeys(getattr(member, status.value), status))
-    return RunDays.of(by_day)
+def weekday_order(week_start: WeekStart) -> list[int]:
+    """Weekday numbers (Monday 0) in the order the family's week runs."""
+    first = 0 if week_start is WeekStart.MONDAY else 6
+    return [(first + i) % 7 for i in range(7)]
+
+
+def _card(spacing: int = 8) -> tuple[QFrame, QVBoxLayout]:
+    card = QFrame()
+    card.setProperty("card", True)
+    layout = QVBoxLayout(card)
+    layout.setContentsMargins(18, 14, 18, 16)
+    layout.setSpacing(spacing)
+    return card, layout
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setStyleSheet("font-weight: 600; font-size: 11pt;")
+    return label
 
 
 class HistoryView(View):
@@ -166,8 +172,8 @@ class HistoryView(View):
         title.setObjectName("screenTitle")
         root.addWidget(title)
         subtitle = QLabel(
-            "How each habit and routine went over a range of days: what was due, done, missed "
-            "or skipped."
+            "How the habits and routines went over a range of days: completion, trends, the "
+            "best and hardest weekdays, and everyone side by side."
         )
         subtitle.setProperty("muted", True)
         subtitle.setWordWrap(True)
@@ -180,21 +186,97 @@ class HistoryView(View):
         self.range_error.hide()
         root.addWidget(self.range_error)
 
-        card = QFrame()
-        card.setProperty("card", True)
-        card_layout = QVBoxLayout(card)
-        card_layout.setContentsMargins(18, 14, 18, 16)
-        card_layout.setSpacing(8)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("historyTabs")
+        self.tabs.setAccessibleName("History views")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self._build_overview(), "&Overview")
+        self.tabs.addTab(self._build_table(), "&Habits and routines")
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.tabs)
+        self.empty = QLabel()
+        self.empty.setObjectName("historyEmpty")
+        self.empty.setAccessibleName("No history")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.empty.setProperty("muted", True)
+        self.pages.addWidget(self.empty)
+        root.addWidget(self.pages, 1)
+
+        self._edit_timer = QTimer(self)
+        self._edit_timer.setSingleShot(True)
+        self._edit_timer.setInterval(_EDIT_DELAY_MS)
+        self._edit_timer.timeout.connect(self._dates_settled)
+        self._set_preset_dates("30")
+        self.show_empty()
+
+    def _build_overview(self) -> QWidget:
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 10, 4, 4)
+        layout.setSpacing(12)
+
+        card, inner = _card(4)
+        top = QHBoxLayout()
+        top.setSpacing(16)
         self.summary = QLabel()
         self.summary.setObjectName("historySummary")
         self.summary.setAccessibleName("History summary")
-        self.summary.setStyleSheet("font-size: 11.5pt; font-weight: 600;")
-        card_layout.addWidget(self.summary)
+        self.summary.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        top.addWidget(self.summary, 1)
         self.detail = QLabel()
         self.detail.setProperty("muted", True)
         self.detail.setAccessibleName("History range")
-        card_layout.addWidget(self.detail)
+        top.addWidget(self.detail, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        inner.addLayout(top)
+        self.figures = QLabel()
+        self.figures.setObjectName("historyFigures")
+        self.figures.setAccessibleName("Days by outcome")
+        inner.addWidget(self.figures)
+        layout.addWidget(card)
 
+        charts = QHBoxLayout()
+        charts.setSpacing(12)
+        card, inner = _card()
+        self.trend_title = _heading("Trend")
+        inner.addWidget(self.trend_title)
+        self.trend_chart = LineChart()
+        self.trend_chart.setObjectName("historyTrend")
+        self.trend_chart.setAccessibleName("Completion trend")
+        self.trend_chart.setMinimumHeight(150)
+        inner.addWidget(self.trend_chart, 1)
+        charts.addWidget(card, 5)
+        card, inner = _card()
+        inner.addWidget(_heading("By weekday"))
+        self.weekday_chart = BarChart()
+        self.weekday_chart.setObjectName("historyWeekdays")
+        self.weekday_chart.setAccessibleName("Completion by weekday")
+        self.weekday_chart.setMinimumHeight(130)
+        inner.addWidget(self.weekday_chart, 1)
+        self.weekday_words = QLabel()
+        self.weekday_words.setObjectName("historyWeekdayWords")
+        self.weekday_words.setAccessibleName("Best and hardest weekdays")
+        inner.addWidget(self.weekday_words)
+        charts.addWidget(card, 3)
+        layout.addLayout(charts, 1)
+
+        self.members_title = _heading("Side by side")
+        layout.addWidget(self.members_title)
+        self.comparison = MemberComparison()
+        layout.addWidget(self.comparison)
+
+        scroll = QScrollArea()
+        scroll.setObjectName("historyOverview")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        return scroll
+
+    def _build_table(self) -> QWidget:
+        page = QWidget()
+        outer = QVBoxLayout(page)
+        outer.setContentsMargins(0, 10, 0, 0)
+        card, card_layout = _card()
         self.model = HistoryTableModel(self)
         self.table = QTableView()
         self.table.setObjectName("historyTable")
@@ -228,25 +310,9 @@ class HistoryView(View):
         sort = QShortcut(QKeySequence("Ctrl+Shift+S"), self.table)
         sort.setContext(Qt.ShortcutContext.WidgetShortcut)
         sort.activated.connect(self.sort_by_current_column)
-
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self.table)
-        self.empty = QLabel()
-        self.empty.setObjectName("historyEmpty")
-        self.empty.setAccessibleName("No history")
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setWordWrap(True)
-        self.empty.setProperty("muted", True)
-        self.pages.addWidget(self.empty)
-        card_layout.addWidget(self.pages, 1)
-        root.addWidget(card, 1)
-
-        self._edit_timer = QTimer(self)
-        self._edit_timer.setSingleShot(True)
-        self._edit_timer.setInterval(_EDIT_DELAY_MS)
-        self._edit_timer.timeout.connect(self._dates_settled)
-        self._set_preset_dates("30")
-        self.show_empty()
+        card_layout.addWidget(self.table, 1)
+        outer.addWidget(card, 1)
+        return page
 
     # --- building -----------------------------------------------------------------------------
 
@@ -281,6 +347,7 @@ class HistoryView(View):
             QPushButton#rangePreset:checked {{
                 background: {ACCENT}; color: white; border-color: {ACCENT};
             }}
+            QFrame#memberCard:focus {{ border: 2px solid {ACCENT}; }}
             """
         )
 
@@ -406,7 +473,7 @@ class HistoryView(View):
         query = HistoryQuery(
             generation=self._generation,
             preset=self.preset,
-            start=_EARLIEST if self.preset == "all" else start,
+            start=start,
             end=end,
             today=self.context.today,
             members=tuple(self.context.visible_members()),
@@ -417,94 +484,15 @@ class HistoryView(View):
     async def _load(self, query: HistoryQuery) -> HistoryData:
         core, family = self.context.core, self.context.family
         assert core is not None and family is not None
-        actor = self.context.actor
-        start, end = query.start, query.end
-        shown = {m.user_id for m in query.members}
-        habits = [
-            h
-            for h in (
-                await core.habits.family_days(
-                    actor, family.id, start, end, user_id=query.member_filter
-                )
-            ).habits
-            if h.habit.user_id in shown
-        ]
-        routines = [
-            r
-            for r in (
-                await core.routines.family_runs(
-                    actor, family.id, start, end, user_id=query.member_filter
-                )
-            ).routines
-            if r.user_id in shown
-        ]
-        return self._count(query, habits, routines)
-
-    def _count(
-        self,
-        query: HistoryQuery,
-        habits: list[HabitStatusDaysRead],
-        routines: list[RoutineRunsRead],
-    ) -> HistoryData:
-        start, end, today = query.start, query.end, query.today
-        runs = {r.id: _run_days(r) for r in routines}
-        if query.preset == "all":
-            # The range starts at the first day anything existed or was recorded.
-            first_seen = [d[0] for h in habits for d in (h.done, h.skipped, h.missed) if d]
-            first_seen.extend(min(v.effective_from for v in h.versions) for h in habits)
-            first_seen.extend(min(v.effective_from for v in r.schedules) for r in routines)
-            first_seen.extend(
-                d[0]
-                for days in runs.values()
-                for d in (days.completed, days.partial, days.skipped, days.in_progress)
-                if d
-            )
-            start = min((d for d in first_seen if d <= end), default=end)
-
-        rows: list[HistoryRow] = []
-        for member in query.members:
-            for item in (h for h in habits if h.habit.user_id == member.user_id):
-                habit = item.habit
-                counts = habit_counts(
-                    [RulesFrom(v.effective_from, v.number, v.rules()) for v in item.versions],
-                    HabitDays(done=item.done, skipped=item.skipped, missed=item.missed),
-                    start,
-                    end,
-                    today,
-                )
-                rows.append(
-                    HistoryRow(
-                        member=member,
-                        kind="habit",
-                        item_id=habit.id,
-                        name=habit.name,
-                        colour=habit.colour,
-                        archived=habit.archived,
-                        schedule=habit_schedule(habit),
-                        counts=counts,
-                    )
-                )
-            for routine in (r for r in routines if r.user_id == member.user_id):
-                schedule = [
-                    ScheduleFrom(v.effective_from, v.number, mask_from_names(v.weekdays))
-                    for v in routine.schedules
-                ]
-                begins = min(v.effective_from for v in routine.schedules)
-                # Set up after the range: nothing to count (runs before it are not kept).
-                days = RunDays() if begins > end and query.preset != "all" else runs[routine.id]
-                rows.append(
-                    HistoryRow(
-                        member=member,
-                        kind="routine",
-                        item_id=routine.id,
-                        name=routine.name,
-                        colour=member.colour,
-                        archived=routine.archived,
-                        schedule=routine.current.weekdays_text,
-                        counts=routine_counts(schedule, days, start, end, today),
-                    )
-                )
-        return HistoryData(query=query, rows=rows, start=start, end=end)
+        read = await core.stats.history(
+            self.context.actor,
+            family.id,
+            # "All" starts at the first day anything existed or was recorded.
+            None if query.preset == "all" else query.start,
+            query.end,
+            user_id=query.member_filter,
+        )
+        return HistoryData(query=query, read=read)
 
     # --- showing ------------------------------------------------------------------------------
 
@@ -512,21 +500,28 @@ class HistoryView(View):
         if data.query.generation != self._generation:
             return  # a newer range or filter was asked for meanwhile
         self.shown = data
+        read = data.read
         if data.query.preset == "all":
-            self._set_dates(data.start, data.end)
-        self.model.set_rows(data.rows)
-        who = self._who(data.query)
-        total = self.model.total
-        if data.rows:
-            self.pages.setCurrentIndex(0)
-            rate = completion_text(total.completion)
-            met = (
-                f"{rate} of due days met ({total.met} of {total.judged})"
-                if total.judged
-                else "nothing was due yet"
+            self._set_dates(read.start, read.end)
+        members = {m.user_id: m for m in data.query.members}
+        rows = [
+            HistoryRow(
+                member=members[item.user_id],
+                kind=item.kind,
+                item_id=item.item_id,
+                name=item.name,
+                colour=item.colour or members[item.user_id].colour,
+                archived=item.archived,
+                schedule=item.schedule,
+                counts=item.counts,
             )
-            self.summary.setText(f"{who}: {met}")
-        else:
+            for item in read.items
+            if item.user_id in members
+        ]
+        self.model.set_rows(rows, read.family.counts)
+        self.detail.setText(range_text(read.start, read.end))
+        who = self._who(data.query)
+        if not rows:
             self.pages.setCurrentIndex(1)
             self.summary.setText(who)
             if data.query.member_filter is not None and data.query.members:
@@ -540,7 +535,81 @@ class HistoryView(View):
                     "No habits or routines yet — add the first ones on the Habits and Routines "
                     "screens, and their history shows here."
                 )
-        self.detail.setText(range_text(data.start, data.end))
+            return
+        self.pages.setCurrentIndex(0)
+        counts = read.family.counts
+        if counts.due:
+            self.summary.setText(
+                f"{who}: {percent(counts.rate)} of the days that counted were done "
+                f"({counts.done} of {counts.due})"
+            )
+        else:
+            self.summary.setText(f"{who}: nothing was due in this range yet")
+        parts = [f"{counts.done} done"]
+        if counts.partial:
+            parts.append(f"{counts.partial} partial")
+        parts += [f"{counts.missed} missed", f"{counts.skipped} skipped"]
+        self.figures.setText("  ·  ".join(parts))
+        self._show_trend(read, members)
+        self._show_weekdays(read)
+        self._show_members(read, members, data.query.member_filter is None)
+
+    def _show_trend(self, read: HistoryRead, members: dict[UUID, MemberRead]) -> None:
+        by_week = read.trend_periods.period is Period.WEEK
+        self.trend_title.setText("Trend by week" if by_week else "Trend by month")
+        if not any(read.family.trend.due):
+            self.trend_chart.show_message("Nothing was due in this range yet")
+            return
+        series: list[Series] = []
+        shown = [m for m in read.members if m.user_id in members]
+        if len(shown) > 1:
+            # The theme's text colour: the family's line stands apart from any member's colour.
+            everyone = self.palette().color(QPalette.ColorRole.Text).name()
+            series.append(Series("Everyone", rates_of(read.family.trend), everyone))
+        for m in shown:
+            if any(m.totals.trend.due):
+                member = members[m.user_id]
+                # First names: a family's members mostly share the last one.
+                name = member.full_name.split()[0] if member.full_name.strip() else "?"
+                series.append(Series(name, rates_of(m.totals.trend), member.colour))
+        self.trend_chart.set_data(
+            period_labels(read), series, y_min=0.0, y_max=1.0, value_text=percent
+        )
+
+    def _show_weekdays(self, read: HistoryRead) -> None:
+        weekdays = read.family.weekdays
+        if not any(weekdays.due):
+            self.weekday_chart.show_message("Nothing was due in this range yet")
+            self.weekday_words.setText("")
+            return
+        order = weekday_order(read.week_start)
+        rates = weekdays.rates()
+        self.weekday_chart.set_data(
+            [WEEKDAY_NAMES[d][:3] for d in order],
+            [Series("Done", [rates[d] for d in order], ACCENT)],
+            y_max=1.0,
+            value_text=percent,
+        )
+        words = [f"Best: {weekday_words(weekdays.best, rates)}"]
+        if weekdays.worst:
+            words.append(f"Hardest: {weekday_words(weekdays.worst, rates)}")
+        else:
+            words.append("Every weekday went alike.")
+        self.weekday_words.setText("  ·  ".join(words))
+
+    def _show_members(
+        self, read: HistoryRead, members: dict[UUID, MemberRead], whole_family: bool
+    ) -> None:
+        shown = [
+            (members[m.user_id], m, rates_of(m.totals.trend))
+            for m in read.members
+            if m.user_id in members
+        ]
+        side_by_side = whole_family and len(shown) > 1
+        self.members_title.setVisible(side_by_side)
+        self.comparison.setVisible(side_by_side)
+        if side_by_side:
+            self.comparison.show_members(shown)
 
     def show_empty(self) -> None:
         self.shown = None
