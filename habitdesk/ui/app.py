@@ -13,10 +13,15 @@ if TYPE_CHECKING:
 
 
 def create_application(argv: list[str] | None = None):  # type: ignore[no-untyped-def]
+    from habitdesk.ui import collector
+
+    collector.pause_for_start_up()  # until the shell's first screen shows its data
     # PySide6 before qasync: qasync picks the Qt binding that is already imported.
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    QTimer.singleShot(collector.LONGEST_PAUSE_MS, collector.start_up_over)
     app.setApplicationName("HabitDesk")
     app.setOrganizationName("HabitDesk")
     app.setApplicationDisplayName("HabitDesk")

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from habitdesk.core.appcore import AppCore
 from habitdesk.core.config import Settings
 from habitdesk.core.errors import DatabaseConnectionError, HabitDeskError, SchemaMismatchError
+from habitdesk.ui import collector
 from habitdesk.ui.context import AppContext
 from habitdesk.ui.main_window import MainWindow
 
@@ -42,6 +43,25 @@ class Shell(QObject):
         self.before_connect: Callable[[], Awaitable[bool]] | None = None
 
     async def start(self, *, show: bool = True) -> None:
+        try:
+            await self._start(show)
+        finally:
+            self._when_first_screen_loaded(collector.start_up_over)
+
+    def _when_first_screen_loaded(self, then: Callable[[], None]) -> None:
+        tasks = self.context.tasks
+        if not tasks.pending:
+            then()
+            return
+
+        def busy_changed(busy: bool) -> None:
+            if not busy:
+                tasks.busy_changed.disconnect(busy_changed)
+                then()
+
+        tasks.busy_changed.connect(busy_changed)
+
+    async def _start(self, show: bool) -> None:
         self.window.restore_state()
         if show:
             self.window.show()

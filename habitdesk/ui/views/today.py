@@ -268,7 +268,7 @@ class TodayView(View):
         scrolled = self.scroll_area.verticalScrollBar().value()
         self._clear_cards()
         for day in days:
-            card = MemberCard(day)
+            card = MemberCard(day, self.content)
             card.setMaximumWidth(CARD_MAX_WIDTH)
             self._wire(card)
             if day.member.user_id in self._open_folds:
