@@ -17,6 +17,7 @@ from habitdesk.ui.widgets.charts import (
     axis_range,
     chart_frame,
     default_value_text,
+    legend_places,
     paint_bar_chart,
     paint_line_chart,
     shown_labels,
@@ -161,6 +162,10 @@ def test_line_chart_survives_empty_and_lone_values(qtbot) -> None:  # type: igno
     assert pixels_of(chart, BLUE) > 5
     chart.set_data([], [])
     chart.grab()
+    # Not-a-number is no value: a gap, left out of the range.
+    chart.set_data(["a", "b", "c"], [Series("Score", [1.0, float("nan"), 2.0], BLUE)])
+    assert chart.accessibleDescription().startswith("Line chart, 3 points, from 1 to 2")
+    assert pixels_of(chart, BLUE, chart.label_rect(1)) == 0
 
 
 def test_message_mode_replaces_the_chart(qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -190,6 +195,31 @@ def test_several_series_get_a_legend(qtbot) -> None:  # type: ignore[no-untyped-
     legend_row = QRect(0, 0, chart.width(), chart.label_rect(0).top())
     assert pixels_of(chart, BLUE, legend_row) > 10
     assert pixels_of(chart, ORANGE, legend_row) > 10
+
+
+def test_a_long_legend_wraps_onto_more_rows() -> None:
+    names = ["Everyone", "Amira", "Paul", "Yuki", "Chloé", "Zoë", "Kofi"]
+    series = [Series(name, [0.5, 0.6], BLUE) for name in names]
+
+    def plot_top(width: float) -> float:
+        frame = chart_frame(
+            QRectF(0, 0, width, 300),
+            QFont(),
+            ["a", "b"],
+            series,
+            y_min=0.0,
+            y_max=1.0,
+            value_text=default_value_text,
+            title="Trend",
+            bars=False,
+        )
+        return frame.plot.top()
+
+    metrics = QFontMetricsF(small_font(QFont()))
+    rows = {row for _, row, _ in legend_places(metrics, series, 220)}
+    assert len(rows) > 1
+    assert all(x + 10 < 220 for x, _, _ in legend_places(metrics, series, 220))
+    assert plot_top(220) > plot_top(1200)
 
 
 def test_clicking_a_point_activates_it(qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -270,12 +300,26 @@ def test_bar_chart_target_line_stretches_the_axis(qtbot) -> None:  # type: ignor
     assert chart.accessibleDescription().startswith(
         "Bar chart, 2 series, 5 groups, from 0 to 6, target 12"
     )
-    without = bar_chart(qtbot)
-    assert without.axis()[1] < 12
-    # The dashed line and its label add text-coloured pixels above the bars.
-    text = chart.palette().color(QPalette.ColorRole.Text).name()
-    top_band = QRect(0, 0, chart.width(), chart.label_rect(0).top() + 30)
-    assert pixels_of(chart, text, top_band) > pixels_of(without, text, top_band)
+    assert bar_chart(qtbot).axis()[1] < 12
+
+
+def test_bar_chart_draws_the_target_as_a_dashed_line(qtbot) -> None:  # type: ignore[no-untyped-def]
+    # A target inside the data's range leaves the axis as it is: the pictures differ only by
+    # the target line (and its label).
+    with_target = bar_chart(qtbot, target=4).grab().toImage()
+    without = bar_chart(qtbot).grab().toImage()
+    width = with_target.width()
+    changed_rows = [
+        y
+        for y in range(with_target.height())
+        if sum(with_target.pixel(x, y) != without.pixel(x, y) for x in range(width)) > width * 0.3
+    ]
+    assert changed_rows  # a line across the plot
+    dashed_row = changed_rows[0]
+    changed = [
+        with_target.pixel(x, dashed_row) != without.pixel(x, dashed_row) for x in range(width)
+    ]
+    assert sum(1 for a, b in itertools.pairwise(changed) if a and not b) > 10  # dashes, not solid
 
 
 def test_bar_activation_by_click_and_keys(qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -49,6 +49,18 @@ class Series:
     colour: str  # "#RRGGBB"
 
 
+def finite_series(series: Sequence[Series]) -> list[Series]:
+    """The series with NaN and infinite values turned into gaps, which is what they are."""
+    cleaned = []
+    for item in series:
+        if all(v is None or math.isfinite(v) for v in item.values):
+            cleaned.append(item)
+        else:
+            values = [v if v is not None and math.isfinite(v) else None for v in item.values]
+            cleaned.append(Series(item.name, values, item.colour))
+    return cleaned
+
+
 # --- colours shared with the heat map -------------------------------------------------------
 
 
@@ -167,7 +179,7 @@ def chart_frame(
 ) -> ChartFrame:
     metrics = QFontMetricsF(small_font(font))
     title_metrics = QFontMetricsF(_title_font(font))
-    values = [v for s in series for v in s.values if v is not None]
+    values = [v for s in finite_series(series) for v in s.values if v is not None]
     low, high, ticks = axis_range(y_min, y_max, [*values, *extra_values])
 
     top = rect.top()
@@ -176,7 +188,8 @@ def chart_frame(
         top += title_metrics.height() + 6
     legend_y = top
     if len(series) > 1:
-        top += metrics.height() + 8
+        rows = 1 + max(y for _, y, _ in legend_places(metrics, series, rect.width()))
+        top += rows * (metrics.height() + 2) + 6
     top += metrics.height() / 2  # room for the top tick label's upper half
 
     tick_width = max((metrics.horizontalAdvance(value_text(t)) for t in ticks), default=0.0)
@@ -236,7 +249,9 @@ def _paint_axes(
         )
     painter.setFont(small)
     if len(series) > 1:
-        _paint_legend(painter, QPointF(frame.plot.left(), frame.legend_y), metrics, series, palette)
+        _paint_legend(
+            painter, QPointF(rect.left(), frame.legend_y), rect.width(), metrics, series, palette
+        )
 
     plot = frame.plot
     grid = grid_colour(palette)
@@ -271,28 +286,50 @@ def _paint_axes(
     painter.setFont(font)
 
 
+_SWATCH = 0.6  # legend swatch size, in line heights
+_LEGEND_GAP = 14.0
+
+
+def legend_places(
+    metrics: QFontMetricsF, series: Sequence[Series], width: float
+) -> list[tuple[float, int, Series]]:
+    """(x offset, row, series) of each legend entry, wrapped onto more rows when one row is
+    not wide enough."""
+    places: list[tuple[float, int, Series]] = []
+    x, row = 0.0, 0
+    for item in series:
+        entry = metrics.height() * _SWATCH + 5 + metrics.horizontalAdvance(item.name) + 2
+        if x > 0 and x + entry > width:
+            x, row = 0.0, row + 1
+        places.append((x, row, item))
+        x += entry + _LEGEND_GAP
+    return places
+
+
 def _paint_legend(
     painter: QPainter,
     origin: QPointF,
+    width: float,
     metrics: QFontMetricsF,
     series: Sequence[Series],
     palette: QPalette,
 ) -> None:
-    x = origin.x()
-    swatch = metrics.height() * 0.6
-    for item in series:
+    swatch = metrics.height() * _SWATCH
+    line = metrics.height() + 2
+    for offset, row, item in legend_places(metrics, series, width):
+        x = origin.x() + offset
+        y = origin.y() + row * line
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(item.colour))
         painter.drawRoundedRect(
-            QRectF(x, origin.y() + (metrics.height() - swatch) / 2, swatch, swatch), 2, 2
+            QRectF(x, y + (metrics.height() - swatch) / 2, swatch, swatch), 2, 2
         )
-        x += swatch + 5
         painter.setPen(text_colour(palette))
-        width = metrics.horizontalAdvance(item.name) + 2
         painter.drawText(
-            QRectF(x, origin.y(), width, metrics.height()), Qt.AlignmentFlag.AlignVCenter, item.name
+            QRectF(x + swatch + 5, y, metrics.horizontalAdvance(item.name) + 2, metrics.height()),
+            Qt.AlignmentFlag.AlignVCenter,
+            item.name,
         )
-        x += width + 14
 
 
 def _paint_guide(painter: QPainter, frame: ChartFrame, index: int | None, colour: QColor) -> None:
@@ -331,6 +368,7 @@ def paint_line_chart(
     """Lines (broken where a value is None) over a grid with nice y ticks and thinned x labels.
     A single series gets a soft area fill; several get a legend. `hover_index` / `focus_index`
     highlight one label (the widget passes them; a printout leaves them out)."""
+    series = finite_series(series)
     painter.save()
     frame = frame or chart_frame(
         rect,
@@ -459,6 +497,7 @@ def paint_bar_chart(
 ) -> None:
     """Grouped bars from zero (one per series per label; None draws no bar), and a dashed
     target line with its value when `target` is given."""
+    series = finite_series(series)
     painter.save()
     frame = frame or _bar_frame(
         rect, painter.font(), labels, series, y_max, target, value_text, title
@@ -657,7 +696,7 @@ class _ChartWidget(QWidget):
         self, labels: Sequence[str], series: Sequence[Series], value_text: ValueText, title: str
     ) -> None:
         self._labels = list(labels)
-        self._series = list(series)
+        self._series = finite_series(series)
         self._value_text = value_text
         self._title = title
         self._message = ""
