@@ -1,0 +1,221 @@
+"""A habit's detail on the 5-year demo family: the read, its statements, showing it, painting it.
+
+    .venv/bin/python benchmarks/bench_habit_detail.py            # 5 years (1,825 days)
+    .venv/bin/python benchmarks/bench_habit_detail.py --quick    # one year
+
+Builds the demo family (6 members × 10 habits × 2 routines) on a SQLite file, picks the habit
+with the most entries, and times, best and median of the runs, on the qasync loop the app uses:
+
+- `HabitInsightsService.habit_detail` (every day with its score, streaks, figures, weekdays,
+  week and month totals), and the SQL statements it runs (SQLAlchemy `before_cursor_execute`);
+  also its synchronous part alone (judging and building the read-model, which holds the loop);
+- `HabitInsightsPane.set_detail` (what the Habits screen's apply does with it);
+- painting the pane's year heat map, every year, into a QImage at 1× and 2× (issue 4 target:
+  ≤ 50 ms), in the light and the dark theme;
+- the longest event-loop stall (a 5 ms heartbeat QTimer: the largest gap between two beats,
+  minus 5 ms) while the detail is read, shown and painted (target ≤ 50 ms).
+
+Asserts nothing: the machine is shared, so compare runs with each other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from bench_heatmap import render_into, timings
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import event, func, select
+
+from habitdesk.core.db.database import Database
+from habitdesk.core.db.migrate import upgrade
+from habitdesk.core.demo import generate_demo
+from habitdesk.core.models import HabitEntry
+from habitdesk.core.services.base import Actor
+from habitdesk.core.services.habit_insights import HabitInsightsService
+from habitdesk.ui.theme import apply_theme
+from habitdesk.ui.widgets.habit_insights_pane import HabitInsightsPane
+
+TARGET_MS = 50
+
+
+class Heartbeat:
+    """The largest gap between two 5 ms beats, minus 5 ms: how long the loop was held."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+        self.worst = 0.0
+        self.timer = QTimer()
+        self.timer.setInterval(5)
+        self.timer.timeout.connect(self.beat)
+        self.timer.start()
+
+    def beat(self) -> None:
+        now = time.perf_counter()
+        self.worst = max(self.worst, now - self.last - 0.005)
+        self.last = now
+
+    def reset(self) -> float:
+        self.last = time.perf_counter()
+        worst, self.worst = self.worst, 0.0
+        return worst * 1000
+
+
+async def async_timings(work: Callable[[], Awaitable[Any]], runs: int) -> tuple[float, float]:
+    await work()  # warm caches and connections
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        await work()
+        times.append((time.perf_counter() - started) * 1000)
+    return min(times), statistics.median(times)
+
+
+def line(label: str, best: float, median: float, target: int | None = None) -> None:
+    goal = f"   (target ≤ {target} ms)" if target else ""
+    print(f"  {label:<44} best {best:7.1f} ms   median {median:7.1f} ms{goal}")
+
+
+async def busiest_habit(db: Database) -> Any:
+    async with db.read() as session:
+        return await session.scalar(
+            select(HabitEntry.habit_id)
+            .where(HabitEntry.deleted_at.is_(None))
+            .group_by(HabitEntry.habit_id)
+            .order_by(func.count().desc())
+            .limit(1)
+        )
+
+
+async def measure(db: Database, owner_id: Any, runs: int) -> None:
+    actor = Actor.member(owner_id)
+    service = HabitInsightsService(db)
+    habit_id = await busiest_habit(db)
+    detail = await service.habit_detail(actor, habit_id)
+    print(
+        f"Habit “{detail.name}” ({detail.kind.value}): {len(detail):,} days from "
+        f"{detail.first_day}, {detail.total_completions:,} done"
+    )
+
+    statements: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", note)
+    await service.habit_detail(actor, habit_id)
+    event.remove(db.engine.sync_engine, "before_cursor_execute", note)
+    print(f"  statements per read: {len(statements)}")
+    line(
+        "HabitInsightsService.habit_detail",
+        *await async_timings(lambda: service.habit_detail(actor, habit_id), runs),
+    )
+
+    # The synchronous part: what the read does after its last await (it holds the loop).
+    compute = HabitInsightsService._detail
+    held: list[float] = []
+
+    def timed_compute(*args: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return compute(*args)
+        finally:
+            held.append((time.perf_counter() - started) * 1000)
+
+    HabitInsightsService._detail = staticmethod(timed_compute)  # type: ignore[method-assign]
+    try:
+        for _ in range(runs):
+            await service.habit_detail(actor, habit_id)
+    finally:
+        HabitInsightsService._detail = staticmethod(compute)  # type: ignore[method-assign]
+    line("  of which judging + read-model (sync)", min(held), statistics.median(held))
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    for theme in ("light", "dark"):
+        apply_theme(app, theme)
+        pane = HabitInsightsPane()
+        pane.resize(640, 900)
+        pane.show()
+        line(f"set_detail (apply), {theme}", *timings(lambda p=pane: p.set_detail(detail), runs))
+        heat = pane.heat_map
+        QApplication.processEvents()
+        size = f"{heat.width()}×{heat.height()}"
+        line(
+            f"paint heat map {size}, 1×, {theme}", *timings(render_into(heat, 1.0), runs), TARGET_MS
+        )
+        line(
+            f"paint heat map, 2× (high DPI), {theme}",
+            *timings(render_into(heat, 2.0), runs),
+            TARGET_MS,
+        )
+        pane.close()
+
+    # A habit picked on a fresh pane: read, shown and painted while the loop keeps beating.
+    pane = HabitInsightsPane()
+    pane.resize(640, 900)
+    pane.show()
+    QApplication.processEvents()
+    beat = Heartbeat()
+    stalls = []
+    for _ in range(runs):
+        await asyncio.sleep(0.02)
+        beat.reset()
+        pane.set_detail(await service.habit_detail(actor, habit_id))
+        pane.repaint()
+        await asyncio.sleep(0.02)  # let the heartbeat notice the end of the stretch
+        stalls.append(beat.reset())
+    print(
+        f"  {'longest loop stall: read + apply + paint':<44} "
+        f"median {statistics.median(stalls):5.1f} ms   worst {max(stalls):5.1f} ms"
+        f"   (target ≤ {TARGET_MS} ms)"
+    )
+    print("    every run: " + " ".join(f"{ms:.0f}" for ms in stalls))
+
+
+async def run(days: int, runs: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="habitdesk-bench-") as folder:
+        db = Database.from_url(f"sqlite+aiosqlite:///{Path(folder) / 'demo.sqlite3'}")
+        try:
+            await upgrade(db)
+            demo = await generate_demo(db, days=days)
+            # As the app does once started (ui/collector.py): what lives on is frozen out of
+            # later collections, so the demo's leftovers do not make them long.
+            gc.collect()
+            gc.freeze()
+            print(f"SQLite file, demo family to {date.today()}")
+            await measure(db, demo.owner_id, runs)
+        finally:
+            await db.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="one year instead of five")
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    app = QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)  # the panes come and go
+    import qasync  # after PySide6
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with loop:
+        loop.run_until_complete(run(365 if args.quick else 1825, args.runs))
+
+
+if __name__ == "__main__":
+    main()
