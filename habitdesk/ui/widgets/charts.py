@@ -6,7 +6,11 @@ widgets add what only a screen has: hover and keyboard focus on a label (Left/Ri
 Enter/Space activates), tooltips with each series' value, and an accessible description that
 summarises the data.
 
-Coordinates are device-independent (logical pixels); Qt scales them on high-DPI screens.
+Coordinates are device-independent (logical pixels); Qt scales them on high-DPI screens. The
+paint functions take their text size from the painter's font. On a printer or PDF writer,
+whose dots are far smaller, scale the painter to screen-like units first and give it a font
+sized for that scale (as ui/report_pdf.py does: `painter.scale(dpi / 72, dpi / 72)`, fonts
+shrunk by 72 / dpi), so lines, gaps and text keep their on-screen proportions.
 """
 
 from __future__ import annotations
@@ -135,6 +139,7 @@ def axis_range(
 
 # --- layout shared by both charts -----------------------------------------------------------
 
+_ZERO_BAR = 2.0  # height of a bar whose value is zero
 _LINE_INSET = 8.0  # keeps the first and last point (and their focus ring) off the edges
 
 
@@ -518,9 +523,10 @@ def paint_bar_chart(
         painter.setBrush(colour)
         offset = -group_width / 2 + position * (bar_width + gap)
         for x, value in zip(frame.xs, item.values, strict=False):
-            if value is None or value <= frame.low:
-                continue
-            top = frame.y_of(value)
+            if value is None:
+                continue  # no value: a gap
+            # A zero still gets a sliver on the baseline, so it reads as "0", not as a gap.
+            top = min(frame.y_of(value), base - _ZERO_BAR)
             bar = QRectF(x + offset, top, bar_width, base - top)
             if bar.height() > 2 * radius:
                 # Rounded top, square foot: the corner overlap below the radius is covered.

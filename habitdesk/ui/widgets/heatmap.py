@@ -643,6 +643,8 @@ class YearHeatMap(QWidget):
             self.select_day(self._today)
         elif self._selected is not None:
             self.update(self.day_rect(self._selected).adjusted(-4, -4, 4, 4))
+            if event.reason() in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason):
+                self._scroll_to(self._selected)  # the focus ring must be where one can see it
         super().focusInEvent(event)
 
     def focusOutEvent(self, event) -> None:  # type: ignore[no-untyped-def]
