@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -73,6 +72,20 @@ def not_allowed(context: AppContext, detail: HabitDetailRead) -> str | None:
     if acting.role is Role.VIEWER:
         return f"You are acting as {acting.full_name}, a viewer: viewers only read."
     return f"You are acting as {acting.full_name}: a child changes only their own days."
+
+
+class AmountBox(QDoubleSpinBox):
+    """An amount without trailing zeros: "10,416 steps", "7.5 h" (two decimals at most)."""
+
+    def textFromValue(self, value: float) -> str:
+        locale = self.locale()
+        text = locale.toString(value, "f", self.decimals())
+        if not self.isGroupSeparatorShown():
+            text = text.replace(locale.groupSeparator(), "")
+        point = locale.decimalPoint()
+        if point in text:
+            text = text.rstrip("0").rstrip(point)
+        return text
 
 
 class DayEntryDialog(QDialog):
@@ -131,13 +144,11 @@ class DayEntryDialog(QDialog):
         root.addWidget(self.reason)
 
         self.form = QWidget()
-        grid = QGridLayout(self.form)
-        grid.setContentsMargins(0, 4, 0, 0)
-        grid.setHorizontalSpacing(12)
-        grid.setVerticalSpacing(6)
+        form = QVBoxLayout(self.form)
+        form.setContentsMargins(0, 4, 0, 0)
+        form.setSpacing(6)
         self.choices = QButtonGroup(self)
         self.buttons: dict[str, QRadioButton] = {}
-        row = 0
         # A numeric day is done or not by its amount (below the target is "not done").
         for key in (DONE, SKIPPED, NONE) if self.numeric else (DONE, MISSED, SKIPPED, NONE):
             text = "Amount" if self.numeric and key == DONE else _LABELS[key]
@@ -145,19 +156,22 @@ class DayEntryDialog(QDialog):
             button.setAccessibleName(text.split("—")[0].strip("✓✗↷ "))
             self.choices.addButton(button)
             self.buttons[key] = button
-            grid.addWidget(button, row, 0)
             if self.numeric and key == DONE:
-                grid.addLayout(self._amount_row(rules.target_value, rules.direction), row, 1)
-            row += 1
+                form.addLayout(self._amount_row(button, rules.target_value, rules.direction))
+            else:
+                form.addWidget(button)
+        note_row = QHBoxLayout()
+        note_row.setSpacing(12)
         note_label = QLabel("&Note")
         self.note = QLineEdit(self.note_text)
         self.note.setAccessibleName("Note")
         self.note.setMaxLength(NOTE_MAX)
         self.note.setPlaceholderText("Optional — what happened that day")
         note_label.setBuddy(self.note)
-        grid.addWidget(note_label, row, 0)
-        grid.addWidget(self.note, row, 1)
-        grid.setColumnStretch(1, 1)
+        note_row.addWidget(note_label)
+        note_row.addWidget(self.note, 1)
+        form.addSpacing(4)
+        form.addLayout(note_row)
         root.addWidget(self.form)
         self.clear_hint = QLabel("Clearing the day forgets its note too.")
         self.clear_hint.setProperty("muted", True)
@@ -190,10 +204,13 @@ class DayEntryDialog(QDialog):
         if why is not None:
             self._refuse(why)
 
-    def _amount_row(self, target: float | None, direction: Direction) -> QHBoxLayout:
+    def _amount_row(
+        self, button: QRadioButton, target: float | None, direction: Direction
+    ) -> QHBoxLayout:
         row = QHBoxLayout()
-        row.setSpacing(8)
-        self.amount = QDoubleSpinBox()
+        row.setSpacing(10)
+        row.addWidget(button)
+        self.amount = AmountBox()
         self.amount.setAccessibleName(f"Amount in {self.unit}" if self.unit else "Amount")
         self.amount.setRange(0, _AMOUNT_MAX)
         self.amount.setDecimals(2)
@@ -201,7 +218,7 @@ class DayEntryDialog(QDialog):
         if self.unit:
             self.amount.setSuffix(f" {self.unit}")
         self.amount.setValue(self.value if self.value is not None else (target or 0.0))
-        self.amount.setMinimumWidth(150)
+        self.amount.setMinimumWidth(160)
         row.addWidget(self.amount)
         goal = "at most" if direction is Direction.AT_MOST else "target"
         hint = QLabel(f"{goal} {format_value(target, self.unit)}")
