@@ -215,7 +215,11 @@ def test_last_7_days_match_what_was_recorded_for_the_member(
     assert view.summary.text() == (
         "🦄 Léa Martin: 40 % of the days that counted were done (4 of 10)"
     )
-    assert view.figures.text() == "4 done  ·  1 partial  ·  5 missed  ·  2 skipped"
+    # One member: her streak highlights too (done 1 to 3 days ago; today is still open).
+    assert view.figures.text() == (
+        "4 done  ·  1 partial  ·  5 missed  ·  2 skipped  ·  "
+        "longest streak 3 days (Read 20 minutes)  ·  running: 3 days (Read 20 minutes)"
+    )
     # One member shown: no side-by-side cards, and the trend is hers alone.
     assert view.comparison.isHidden() and view.members_title.isHidden()
 
@@ -444,7 +448,7 @@ def test_the_overview_shows_what_the_service_judged(
     counts = read.family.counts
     assert view.summary.text() == (
         f"Everyone: {round(counts.rate * 100)} % of the days that counted were done "
-        f"({counts.done} of {counts.due})"
+        f"({counts.done:,} of {counts.due:,})"
     )
     # Best and hardest weekdays in words, as the service ranked them.
     weekdays = read.family.weekdays
@@ -473,7 +477,7 @@ def test_the_overview_shows_what_the_service_judged(
     assert [c.name.text() for c in cards] == ["Claire Martin", "Léa Martin"]
     lea_counts = read.members[-1].totals.counts
     assert cards[1].rate.text() == f"{round(lea_counts.rate * 100)} %"
-    assert cards[1].days.text() == f"{lea_counts.done} of {lea_counts.due} days"
+    assert cards[1].days.text() == f"{lea_counts.done:,} of {lea_counts.due:,} days"
     assert cards[0].rate.text() == "—" and cards[0].days.text() == "Nothing due yet"
     assert cards[1].accessibleName() == f"Léa Martin: {cards[1].rate.text()}"
 

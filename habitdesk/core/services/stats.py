@@ -600,20 +600,27 @@ class StatsService(Service):
         end: date | None,
         with_routines: bool,
     ) -> AnalyticsRead:
-        async with self.db.read() as session:
-            family = await get_live(session, Family, family_id, "family")
-            await require_role(session, actor, family_id, READERS, "see statistics")
-            today = self._today(family)
-            end = end or today
-            _check_range(min(start or end, end), end, today)
-            members = await _members(session, family_id, user_id)
-            habits = await _habit_defs(session, family_id, user_id)
-            rows = await _entry_rows(session, family_id, user_id, end, notes=False)
-            routines = []
-            if with_routines:
-                routines = await _routine_defs(session, family_id, user_id, end)
+        # As for the History screen: the collector rests while years of rows are alive, and the
+        # judging runs in a worker thread, off the caller's event loop.
         with collector_paused():
-            return _insights(family, today, members, habits, rows, routines, start, end)
+            async with self.db.read() as session:
+                family, _role = await family_and_role(
+                    session, actor, family_id, READERS, "see statistics"
+                )
+                today = self._today(family)
+                end = end or today
+                _check_range(min(start or end, end), end, today)
+                members = await _members(session, family_id, user_id)
+                habits = await _habit_defs(session, family_id, user_id)
+                rows = [await _entry_rows(session, family_id, user_id, end, notes=False)]
+                routines = []
+                if with_routines:
+                    routines = await _routine_defs(session, family_id, user_id, end)
+            found = await asyncio.to_thread(
+                _insights, family, today, members, habits, rows[0], routines, start, end
+            )
+            rows.clear()
+        return found
 
     # --- the History screen ---------------------------------------------------------------------
 
@@ -635,6 +642,23 @@ class StatsService(Service):
         of milliseconds: it runs in a worker thread, so the caller's event loop (the app's UI)
         keeps running meanwhile.
         """
+        # Years of rows stay alive from the first read to the end of the judging: the cyclic
+        # collector would walk them over and over meanwhile, on the event loop (tens of ms).
+        with collector_paused():
+            fetched = [await self._fetch_history(actor, family_id, start, end, user_id)]
+            found = await asyncio.to_thread(_history_of, fetched[0])
+            # The rows go while the collector still rests: it has nothing of them to walk.
+            fetched.clear()
+        return found
+
+    async def _fetch_history(
+        self,
+        actor: Actor,
+        family_id: UUID,
+        start: date | None,
+        end: date | None,
+        user_id: UUID | None,
+    ) -> _Fetched:
         async with self.db.read() as session:
             family, _role = await family_and_role(
                 session, actor, family_id, READERS, "see the family's history"
@@ -648,13 +672,7 @@ class StatsService(Service):
             habits = await _habit_defs(session, family_id, user_id)
             rows = await _entry_rows(session, family_id, user_id, end, notes=False)
             routines = await _routine_defs(session, family_id, user_id, end)
-        fetched = [_Fetched(family, today, members, habits, rows, routines, start, end)]
-        del rows
-        with collector_paused():
-            found = await asyncio.to_thread(_history_of, fetched[0])
-            # The rows go while the collector still rests: it has nothing of them to walk.
-            fetched.clear()
-        return found
+        return _Fetched(family, today, members, habits, rows, routines, start, end)
 
     # --- every habit's history (the CSV export) -------------------------------------------------
 

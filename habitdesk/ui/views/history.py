@@ -43,7 +43,7 @@ from habitdesk.core.changes import Kind
 from habitdesk.core.domain.completion import Period
 from habitdesk.core.enums import WeekStart
 from habitdesk.core.schemas.people import MemberRead
-from habitdesk.core.schemas.stats import CountsRead, HistoryRead
+from habitdesk.core.schemas.stats import CountsRead, HistoryMemberRead, HistoryRead
 from habitdesk.ui.context import AppContext
 from habitdesk.ui.qtmodels.history_model import (
     Column,
@@ -134,6 +134,18 @@ def weekday_order(week_start: WeekStart) -> list[int]:
     """Weekday numbers (Monday 0) in the order the family's week runs."""
     first = 0 if week_start is WeekStart.MONDAY else 6
     return [(first + i) % 7 for i in range(7)]
+
+
+def _streak_words(member: HistoryMemberRead) -> list[str]:
+    """A member's streak highlights as of the range's end, for the figures line."""
+    words = []
+    if member.best_streak is not None:
+        best = member.best_streak
+        words.append(f"longest streak {best.length} days ({best.habit_name})")
+    if member.current_streak is not None:
+        now = member.current_streak
+        words.append(f"running: {now.length} days ({now.habit_name})")
+    return words
 
 
 def _card(spacing: int = 8) -> tuple[QFrame, QVBoxLayout]:
@@ -541,17 +553,20 @@ class HistoryView(View):
         if counts.due:
             self.summary.setText(
                 f"{who}: {percent(counts.rate)} of the days that counted were done "
-                f"({counts.done} of {counts.due})"
+                f"({counts.done:,} of {counts.due:,})"
             )
         else:
             self.summary.setText(f"{who}: nothing was due in this range yet")
-        parts = [f"{counts.done} done"]
+        parts = [f"{counts.done:,} done"]
         if counts.partial:
-            parts.append(f"{counts.partial} partial")
-        parts += [f"{counts.missed} missed", f"{counts.skipped} skipped"]
+            parts.append(f"{counts.partial:,} partial")
+        parts += [f"{counts.missed:,} missed", f"{counts.skipped:,} skipped"]
+        if data.query.member_filter is not None and read.members:
+            parts += _streak_words(read.members[0])
         self.figures.setText("  ·  ".join(parts))
         self._show_trend(read, members)
-        self._show_weekdays(read)
+        colour = members[read.members[0].user_id].colour if len(read.members) == 1 else ACCENT
+        self._show_weekdays(read, colour)
         self._show_members(read, members, data.query.member_filter is None)
 
     def _show_trend(self, read: HistoryRead, members: dict[UUID, MemberRead]) -> None:
@@ -576,7 +591,7 @@ class HistoryView(View):
             period_labels(read), series, y_min=0.0, y_max=1.0, value_text=percent
         )
 
-    def _show_weekdays(self, read: HistoryRead) -> None:
+    def _show_weekdays(self, read: HistoryRead, colour: str) -> None:
         weekdays = read.family.weekdays
         if not any(weekdays.due):
             self.weekday_chart.show_message("Nothing was due in this range yet")
@@ -586,7 +601,7 @@ class HistoryView(View):
         rates = weekdays.rates()
         self.weekday_chart.set_data(
             [WEEKDAY_NAMES[d][:3] for d in order],
-            [Series("Done", [rates[d] for d in order], ACCENT)],
+            [Series("Done", [rates[d] for d in order], colour)],
             y_max=1.0,
             value_text=percent,
         )

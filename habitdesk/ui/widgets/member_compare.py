@@ -189,7 +189,7 @@ class MemberCard(QFrame):
             f"QProgressBar::chunk {{ border-radius: 2px; background: {member.colour}; }}"
         )
         self.days.setText(
-            f"{counts.done} of {counts.due} days" if counts.due else "Nothing due yet"
+            f"{counts.done:,} of {counts.due:,} days" if counts.due else "Nothing due yet"
         )
         weekdays = read.totals.weekdays
         rates = weekdays.rates()
