@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -112,6 +113,11 @@ def weekday_summary(done: Sequence[int], due: Sequence[int]) -> str:
     return text + "."
 
 
+def _count_text(value: float) -> str:
+    """Counts of days; an axis over few days may tick at halves."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
 def day_tooltip(detail: HabitDetailRead, day: date) -> str:
     """What hovering a calendar day says: the date, what was recorded, the note, the score."""
     i = detail.index(day)
@@ -169,12 +175,12 @@ class OverviewFigures(QWidget):
             value.setStyleSheet("font-size: 13pt; font-weight: 600;")
             value.setAccessibleName(caption)
             row, column = divmod(k, 3)
-            grid.addWidget(value, row * 2, column)
+            grid.addWidget(value, row * 3, column)
             caption_label = _muted(caption)
             caption_label.setWordWrap(False)
-            grid.addWidget(caption_label, row * 2 + 1, column)
+            grid.addWidget(caption_label, row * 3 + 1, column)
             self.values[key] = value
-        grid.setRowMinimumHeight(2, 30)
+        grid.setRowMinimumHeight(2, 10)  # between the strength figures and the day counts
         grid.setColumnStretch(3, 1)
         self.score, self.month, self.year = (
             self.values["score"],
@@ -321,6 +327,10 @@ class HabitInsightsPane(QScrollArea):
             button.setProperty("period", True)
             button.setObjectName("periodWeeks" if button is self.week_button else "periodMonths")
             button.setStyleSheet(_PERIOD_STYLE)
+            # Room for the label in bold (the chosen one is), so choosing does not clip it.
+            bold = QFont(button.font())
+            bold.setBold(True)
+            button.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(button.text()) + 34)
             button.setAccessibleName(name)
             button.setToolTip(f"Charts {name.lower()}")
             self.periods.addButton(button)
@@ -348,7 +358,7 @@ class HabitInsightsPane(QScrollArea):
         layout.addWidget(self.totals_chart)
 
         layout.addSpacing(6)
-        layout.addWidget(_section("By weekday"))
+        layout.addWidget(_section("Days done and due, by weekday"))
         self.weekday_chart = BarChart()
         self.weekday_chart.setAccessibleName("Days done by weekday")
         self.weekday_chart.setMinimumHeight(160)
@@ -425,6 +435,9 @@ class HabitInsightsPane(QScrollArea):
         if detail.numeric:
             unit = detail.unit
             self.totals_title.setText(f"Total per {per} ({unit})" if unit else f"Total per {per}")
+            if not any(series.amounts):
+                self.totals_chart.show_message("Nothing recorded yet")
+                return
             self.totals_chart.set_data(
                 labels,
                 [Series(unit or "Amount", list(series.amounts), detail.colour)],
@@ -433,13 +446,21 @@ class HabitInsightsPane(QScrollArea):
             )
         else:
             self.totals_title.setText(f"Days done per {per}")
+            if not any(series.done):
+                self.totals_chart.show_message("No day done yet")
+                return
             self.totals_chart.set_data(
                 labels,
                 [Series("Days done", [float(d) for d in series.done], detail.colour)],
-                value_text=lambda v: f"{v:.0f}",
+                value_text=_count_text,
             )
 
     def _fill_weekdays(self, detail: HabitDetailRead) -> None:
+        self.weekday_text.setText(weekday_summary(detail.weekday_done, detail.weekday_due))
+        self.weekday_text.setVisible(any(detail.weekday_due))
+        if not any(detail.weekday_due):
+            self.weekday_chart.show_message("Nothing was due yet")
+            return
         order = weekday_order(detail.week_start)
         self.weekday_chart.set_data(
             [WEEKDAY_NAMES[k] for k in order],
@@ -447,9 +468,8 @@ class HabitInsightsPane(QScrollArea):
                 Series("Done", [float(detail.weekday_done[k]) for k in order], detail.colour),
                 Series("Due", [float(detail.weekday_due[k]) for k in order], _DUE_COLOUR),
             ],
-            value_text=lambda v: f"{v:,.0f} days",
+            value_text=_count_text,
         )
-        self.weekday_text.setText(weekday_summary(detail.weekday_done, detail.weekday_due))
 
 
 __all__ = [
