@@ -279,3 +279,34 @@ def test_days_after_today_or_before_the_first_are_refused_with_the_reason(
     assert dialog.reason.text().startswith(f"Nothing to record before {ago(context, 400).day}")
     assert not view.heat_map.day_rect(before).isValid()  # not on the calendar at all
     qtbot.mouseClick(dialog.cancel_button, LEFT)
+
+
+def test_a_family_whose_weeks_start_on_sunday_sees_sunday_first(
+    core: AppCore,
+    run: Any,
+    martins: Martins,
+    context: AppContext,
+    make_view: Any,
+    db_url: str,
+    qtbot: Any,
+) -> None:
+    family = run(
+        core.families.update_family(ADMIN, martins.family.id, {"week_start": "sunday"})
+    ).value
+    context.set_family(family, martins.members)
+    reading_habit(core, run, martins, context, db_url)
+    view = make_view()
+    settle(run, context)
+    # The calendar's rows: Sunday above the Monday after it.
+    sunday = ago(context, 30)
+    sunday -= timedelta(days=(sunday.weekday() + 1) % 7)
+    heat_map = view.heat_map
+    assert heat_map.day_rect(sunday).y() < heat_map.day_rect(sunday + timedelta(days=1)).y()
+    assert heat_map.day_rect(sunday).x() == heat_map.day_rect(sunday + timedelta(days=6)).x()
+    # The weekday chart too, read with the keyboard.
+    chart = view.insights.weekday_chart
+    chart.setFocus()
+    qtbot.keyClick(chart, Qt.Key.Key_Home)
+    assert ". Selected Sun; Done: " in chart.accessibleDescription()
+    weeks = view.insights.detail.weeks if view.insights.detail else None
+    assert weeks is not None and {d.weekday() for d in weeks.starts} == {6}
