@@ -78,6 +78,8 @@ async def main():
     statements = []
     event.listen(engine, "before_cursor_execute", lambda *a, **k: statements.append(a[2]))
     switches = {}
+    switch_stalls = {}
+    between = 0.0
     for _round in range(3):
         for screen in screens:
             # Start from another screen, so every measurement is a real switch.
@@ -86,6 +88,7 @@ async def main():
             view = shell.window.view(screen)
             view.stale = True
             statements.clear()
+            between = max(between, beat.reset() * 1000)  # the switch to the starting screen
             t = time.perf_counter()
             shell.window.show_screen(screen)
             if shell.window.current_screen == screen and not view.stale:
@@ -93,13 +96,17 @@ async def main():
             QApplication.processEvents()
             view.repaint()
             ms = (time.perf_counter() - t) * 1000
+            await asyncio.sleep(0.02)  # a few beats after it, so a stall at its end counts
+            stall = beat.reset() * 1000
+            switch_stalls[screen] = max(switch_stalls.get(screen, 0.0), stall)
             best = switches.get(screen)
             if best is None or ms < best[0]:
                 switches[screen] = (ms, len(statements))
         shell.window.show_screen("habits")
         await shell.context.tasks.drain()
     result["switches"] = switches
-    result["switch_stall_ms"] = beat.reset() * 1000
+    result["switch_stalls_ms"] = switch_stalls
+    result["switch_stall_ms"] = max(*switch_stalls.values(), between, beat.reset() * 1000)
     # Check-ins: record a week of yesterday-and-today entries through the task bridge, as a
     # click does, letting the visible Today screen refresh after each.
     shell.window.show_screen("today")
@@ -177,10 +184,12 @@ def main() -> None:
         f"HabitDesk, start → Today painted:         {best['start_s'] * 1000:7.0f} ms"
         f"   ({best['start_s'] / bare:.1f}× bare; targets ≤ 600 ms and ≤ 5×)"
     )
-    print("Screen switch (best of 3), statements:     (targets ≤ 100 ms, ≤ 6)")
+    print("Screen switch (best of 3), statements, longest stall of the switch (all runs):")
+    print("                                           (targets ≤ 100 ms, ≤ 6, ≤ 50 ms)")
     for screen in SCREENS:
         ms, count = min(r["switches"][screen] for r in results)
-        print(f"  {screen:10} {ms:7.1f} ms   {count} SQL statements")
+        stall = max(r["switch_stalls_ms"][screen] for r in results)
+        print(f"  {screen:10} {ms:7.1f} ms   {count} SQL statements   stall {stall:5.1f} ms")
     print(
         f"Check-ins through the bridge:              {best['checkin_ms']:7.1f} ms each "
         f"({best['checkins']} with Today refreshing)"

@@ -193,6 +193,29 @@ def test_the_member_filter_shows_one_member(
     assert "viewer" in view.empty_label.text()
 
 
+def test_cards_are_made_one_per_turn_and_a_newer_selection_wins(
+    core: AppCore, run: Any, fam: Family, context: AppContext, open_view: Any
+) -> None:
+    add_habit(core, run, fam, fam.child)
+    add_routine(core, run, fam, fam.sibling)
+    view = open_view()
+    assert list(view.cards) == [fam.owner.user_id, fam.child.user_id, fam.sibling.user_id]
+    assert view.build_task is None
+
+    # Another selection while the cards of the first are still being made: only its card
+    # stays, and none of the others is left behind in the screen.
+    context.set_acting(fam.child.user_id)  # child view: the child's card first, a new build
+    run(view.refresh())  # until the day is read and the first card made
+    assert view.build_task is not None and next(iter(view.cards)) == fam.child.user_id
+    assert len(view.cards) < 3
+    context.set_member_filter(fam.sibling.user_id)
+    settle(run, context)
+    assert list(view.cards) == [fam.sibling.user_id]
+    shown = [c for c in view.content.findChildren(MemberCard) if not c.isHidden()]
+    assert shown == [card(view, fam.sibling)]
+    assert routine_block(view, fam.sibling, "Morning routine").count.text().startswith("0/3")
+
+
 # --- check-ins ------------------------------------------------------------------------------
 
 

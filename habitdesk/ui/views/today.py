@@ -62,6 +62,13 @@ class TodayView(View):
         self.run_mode: RunModeWidget | None = None
         self._shape: Any = None
         self._columns = 0
+        self._columns_made: list[QVBoxLayout] = []
+        self._heights: list[int] = []
+        # Cards are made one per turn of the loop (see `_rebuild`): how many are coming, which
+        # build is current, and its task (tests and the benchmark await it).
+        self._coming = 0
+        self._building = 0
+        self.build_task: asyncio.Task[None] | None = None
         self._generation = 0
         # The refresh task not yet reading (see `refresh`).
         self._waiting: asyncio.Task[None] | None = None
@@ -221,7 +228,6 @@ class TodayView(View):
         if shape != self._shape:
             self._rebuild(days)
             self._shape = shape
-            self._update_cards(days, data)
         else:
             self._update_cards(days, data)
             if new_day:  # other rows are due: balance the columns again
@@ -249,6 +255,8 @@ class TodayView(View):
     # --- cards --------------------------------------------------------------------------------
 
     def _clear_cards(self) -> None:
+        self._building += 1  # a build still under way stops
+        self.build_task = None
         for card in self.cards.values():
             # Hidden and deleted later, not unparented: making six cards top-level windows
             # first cost ≈90 ms.
@@ -256,27 +264,68 @@ class TodayView(View):
             card.deleteLater()
         self.cards = {}
         self._shape = None
+        self._coming = 0
         while self.columns_layout.count():
             item = self.columns_layout.takeAt(0)
             layout = item.layout() if item is not None else None
             if layout is not None:
                 layout.deleteLater()
+        self._columns_made = []
+        self._heights = []
 
     def _rebuild(self, days: list[MemberDayRead]) -> None:
+        """New cards, one per turn of the event loop.
+
+        A card of fifteen rows takes ≈20 ms to make and lay out; six at once kept the window
+        from answering for ≈150 ms (at start-up and after changes of the family). Each card
+        shows as soon as it is made; the first one in the first turn.
+        """
         focused = self.focusWidget()
         key = focused.property("todayKey") if focused is not None else None
         scrolled = self.scroll_area.verticalScrollBar().value()
         self._clear_cards()
-        for day in days:
-            card = MemberCard(day, self.content)
-            card.setMaximumWidth(CARD_MAX_WIDTH)
-            self._wire(card)
-            if day.member.user_id in self._open_folds:
-                card.not_due_button.setChecked(True)
-            if day.member.user_id in self._errors:
-                card.show_error(self._errors[day.member.user_id])
-            self.cards[day.member.user_id] = card
+        self._coming = len(days)
         self._place_cards(force=True)
+        building = self._building
+        self._add_card(days[0])
+        if len(days) > 1:
+            self.build_task = self.context.tasks.run(
+                self._add_cards_later(days[1:], building, key, scrolled),
+                on_error=self.show_error,
+            )
+        else:
+            self._built(key, scrolled)
+
+    async def _add_cards_later(
+        self, days: list[MemberDayRead], building: int, key: Any, scrolled: int
+    ) -> None:
+        for day in days:
+            await asyncio.sleep(0)  # paint and answer input between two cards
+            if building != self._building:
+                return  # cleared or rebuilt meanwhile
+            self._add_card(day)
+        self.build_task = None
+        self._built(key, scrolled)
+
+    def _add_card(self, day: MemberDayRead) -> None:
+        """Make the member's card and fill it from the newest overview (a reload may have
+        come in while the cards were being made)."""
+        user_id = day.member.user_id
+        card = MemberCard(day, self.content)
+        card.setMaximumWidth(CARD_MAX_WIDTH)
+        self._wire(card)
+        if user_id in self._open_folds:
+            card.not_due_button.setChecked(True)
+        if user_id in self._errors:
+            card.show_error(self._errors[user_id])
+        self.cards[user_id] = card
+        if self.overview is not None:
+            newest = next((d for d in self.overview.members if d.member.user_id == user_id), day)
+            self._update_cards([newest], self.overview)
+        self._put_in_column(card)
+
+    def _built(self, key: Any, scrolled: int) -> None:
+        """Every card is there: the focus and the scroll position go back where they were."""
         if key:
             for widget in self.content.findChildren(QWidget):
                 if widget.property("todayKey") == key and widget.isEnabled():
@@ -311,7 +360,8 @@ class TodayView(View):
 
     def _column_count(self) -> int:
         width = self.scroll_area.viewport().width() or self.width()
-        return 2 if width >= TWO_COLUMNS_FROM and len(self.cards) > 1 else 1
+        cards = max(len(self.cards), self._coming)
+        return 2 if width >= TWO_COLUMNS_FROM and cards > 1 else 1
 
     def _place_cards(self, *, force: bool = False) -> None:
         """Cards into columns, each to the shortest column so far (by rows), keeping order."""
@@ -326,19 +376,22 @@ class TodayView(View):
                 while layout.count():
                     layout.takeAt(0)
                 layout.deleteLater()
-        columns = []
+        self._columns_made = []
         for _ in range(count):
             column = QVBoxLayout()
             column.setSpacing(16)
-            self.columns_layout.addLayout(column, 1)
-            columns.append(column)
-        heights = [0] * count
-        for card in self.cards.values():
-            index = heights.index(min(heights))
-            columns[index].addWidget(card)
-            heights[index] += _estimated_height(card)
-        for column in columns:
             column.addStretch(1)
+            self.columns_layout.addLayout(column, 1)
+            self._columns_made.append(column)
+        self._heights = [0] * count
+        for card in self.cards.values():
+            self._put_in_column(card)
+
+    def _put_in_column(self, card: MemberCard) -> None:
+        index = self._heights.index(min(self._heights))
+        column = self._columns_made[index]
+        column.insertWidget(column.count() - 1, card)  # above the stretch
+        self._heights[index] += _estimated_height(card)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
