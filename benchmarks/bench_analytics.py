@@ -11,6 +11,8 @@ on PostgreSQL through PgBouncer), then times, best and median of several runs:
   and best streaks, its score today and its completion per week, month and year, plus the
   member and family totals (target ≤ 150 ms);
 - the same with the 12 routines' completion as well;
+- `StatsService.history` over the whole history (what the History screen's "All" reads:
+  per item and member counts, trends, weekdays, streak highlights);
 - `StatsService.habit_stats` for one habit over its whole history (what `habitdesk stats`
   prints);
 - `StatsService.family_history` (what the CSV export reads).
@@ -48,9 +50,9 @@ TARGET_MS = 150
 # The steps of family_analytics timed separately (module-level functions of services/stats.py).
 PHASES = (
     "_habit_defs",
-    "_entry_rows",
+    "_entry_groups",
     "_routine_defs",
-    "_lay_out",
+    "_lay_out_groups",
     "habit_outcomes",
     "habit_scores",
     "_habit_streaks",
@@ -151,6 +153,10 @@ async def measure(label: str, db: Database, family_id: UUID, owner_id: UUID) -> 
     line(
         f"analytics, habits + {routine_count} routines",
         await timed(lambda: service.family_analytics(actor, family_id)),
+    )
+    line(
+        "History screen read, everything (≤ 6 SQL)",
+        await timed(lambda: service.history(actor, family_id)),
     )
     line(
         f"stats of one habit ({first.name})",

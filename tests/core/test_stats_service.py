@@ -597,3 +597,41 @@ async def test_history_reads_at_most_six_statements_however_long_the_history(
         await record(database, habit, {n: "done" for n in range(60, 0, -3)})
     assert few <= 6
     assert await statements() == few
+
+
+async def test_analytics_and_history_agree_with_each_habits_own_statistics(
+    database: Database, fam: FamilyFixture
+) -> None:
+    # Entries folded per habit by the database must give each habit the same days as its own
+    # read: a numeric limit back-filled before its rules, a daily habit with skips and misses,
+    # notes and values of every kind.
+    screen = await new_habit(
+        database,
+        fam,
+        name="Screen time",
+        kind="numeric",
+        target_value=60,
+        unit="min",
+        direction="at_most",
+        effective_from=days_ago(3),
+    )
+    await record(database, screen, {6: 90, 5: 30.5, 2: (45, "a film, then bed"), 1: "skip"})
+    read = await new_habit(database, fam, user_id=fam.parent.user_id, effective_from=days_ago(9))
+    await record(database, read, {9: "done", 8: "missed", 7: "skip", 4: "done", 1: "done"})
+    stats = StatsService(database)
+    found = await stats.family_analytics(fam.actor(fam.owner), fam.family.id)
+    history = await stats.history(fam.actor(fam.owner), fam.family.id)
+    items = {i.item_id: i for i in history.items}
+    for habit in (screen, read):
+        own = await stats.habit_stats(fam.actor(fam.owner), habit.id)
+        (insight,) = [h for m in found.members for h in m.habits if h.habit_id == habit.id]
+        assert insight.first_day == own.first_day == items[habit.id].first_day
+        assert insight.score == pytest.approx(own.score)
+        assert (insight.current_streak, insight.best_streak) == (
+            own.current_streak,
+            own.best_streak,
+        )
+        assert items[habit.id].counts.skipped == sum(1 for d in own.days if d.status is SKIPPED)
+        assert items[habit.id].counts.done == sum(1 for d in own.days if d.status is DONE)
+    # The back-filled days start the limit's history before its rules.
+    assert items[screen.id].first_day == days_ago(6)

@@ -19,12 +19,13 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from itertools import compress
-from operator import add
+from itertools import compress, repeat
+from operator import add, sub
 from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import Table, case, func, select, type_coerce
+from sqlalchemy import String, Table, case, func, select, type_coerce
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import NullType
 
@@ -58,7 +59,7 @@ from habitdesk.core.domain.range_summary import (
 )
 from habitdesk.core.domain.routine_diff import describe_weekdays
 from habitdesk.core.domain.scores import habit_scores, initial_score
-from habitdesk.core.enums import EntryStatus, Role, RunStatus, WeekStart
+from habitdesk.core.enums import EntryStatus, HabitKind, Role, RunStatus, WeekStart
 from habitdesk.core.errors import InvalidInputError, NotFoundError
 from habitdesk.core.models import (
     Family,
@@ -403,6 +404,102 @@ async def _entry_rows(
         return (await connection.execute(query)).all()
 
 
+# Entries folded per habit: one row per habit with its days, statuses and values each joined into
+# one text (the database's string aggregate; `,` never occurs in any of them).
+_FOLD = ","
+
+
+def _day_text(dialect: str) -> Any:
+    # ISO text on both: SQLite stores it so; PostgreSQL's own text form depends on DateStyle.
+    if dialect == "postgresql":
+        return func.to_char(ENTRY.day, "YYYY-MM-DD")
+    return sql_cast(ENTRY.day, String)
+
+
+async def _entry_groups(
+    session: AsyncSession, family_id: UUID, user_id: UUID | None, end: date
+) -> Sequence[Sequence[Any]]:
+    """(habit id, days, statuses, values) per habit with entries up to `end`, each of the last
+    three one text of comma-separated items in the same order.
+
+    Five years of sixty habits is ≈65,000 entries: as rows they cost the driver (and asyncpg
+    its UUID and date decoding) and Python a tuple and four objects each, ≈60 % of the read.
+    Folded by the database they are sixty rows, split apart with C-level `str.split`.
+    """
+    connection = await session.connection()
+    query = (
+        select(
+            type_coerce(ENTRY.habit_id, NullType()),
+            func.aggregate_strings(_day_text(connection.dialect.name), _FOLD),
+            func.aggregate_strings(sql_cast(ENTRY.status, String), _FOLD),
+            func.aggregate_strings(sql_cast(ENTRY.value, String), _FOLD),
+        )
+        .join(Habit, Habit.id == ENTRY.habit_id)
+        .where(
+            Habit.family_id == family_id,
+            Habit.deleted_at.is_(None),
+            ENTRY.day <= end,
+            ENTRY.deleted_at.is_(None),
+        )
+        .group_by(ENTRY.habit_id)
+    )
+    if user_id is not None:
+        query = query.where(Habit.user_id == user_id)
+    return (await connection.execute(query)).all()
+
+
+def _lay_out_groups(
+    defs: Sequence[_HabitDef], groups: Sequence[Sequence[Any]], end: date
+) -> list[HabitDays]:
+    """Each habit's `HabitDays` from its first day (its first rules, or an earlier entry) to
+    `end`, from `_entry_groups`. Values are kept for numeric habits only (their scores need
+    them); the other habits' values are None."""
+    split = {
+        uuid_of(raw): (days.split(_FOLD), statuses, values)
+        for raw, days, statuses, values in groups
+    }
+    ordinal = {
+        text: date.fromisoformat(text).toordinal()
+        for text in set().union(*(days for days, _s, _v in split.values()))
+    }
+    last = end.toordinal()
+    laid: list[HabitDays] = []
+    for d in defs:
+        first = min(v.effective_from for v in d.versions).toordinal()
+        found = split.get(d.habit.id)
+        indices: list[int] = []
+        if found is not None:
+            ordinals = list(map(ordinal.__getitem__, found[0]))
+            first = min(first, min(ordinals))
+            indices = list(map(sub, ordinals, repeat(first)))
+        size = max(0, last - first + 1)
+        statuses: list[DayStatus] = [_NONE] * size
+        values: list[float | None] = [None] * size
+        if found is not None:
+            # Drop each entry in its slot without a Python-level loop (`deque(…, 0)` consumes).
+            deque(
+                map(
+                    statuses.__setitem__,
+                    indices,
+                    map(_STATUS_OF.__getitem__, found[1].split(_FOLD)),
+                ),
+                0,
+            )
+            if any(v.kind is HabitKind.NUMERIC for v in d.versions):
+                deque(map(values.__setitem__, indices, map(float, found[2].split(_FOLD))), 0)
+        start = date.fromordinal(first)
+        laid.append(
+            HabitDays(
+                start=start,
+                statuses=statuses,
+                values=values,
+                notes=[None] * size,
+                spans=rule_spans(d.versions, start),
+            )
+        )
+    return laid
+
+
 # --- judging -------------------------------------------------------------------------------------
 
 
@@ -612,7 +709,7 @@ class StatsService(Service):
                 _check_range(min(start or end, end), end, today)
                 members = await _members(session, family_id, user_id)
                 habits = await _habit_defs(session, family_id, user_id)
-                rows = [await _entry_rows(session, family_id, user_id, end, notes=False)]
+                rows = [await _entry_groups(session, family_id, user_id, end)]
                 routines = []
                 if with_routines:
                     routines = await _routine_defs(session, family_id, user_id, end)
@@ -670,7 +767,7 @@ class StatsService(Service):
             if user_id is not None and not members:
                 raise NotFoundError("That person is not a member of this family.")
             habits = await _habit_defs(session, family_id, user_id)
-            rows = await _entry_rows(session, family_id, user_id, end, notes=False)
+            rows = await _entry_groups(session, family_id, user_id, end)
             routines = await _routine_defs(session, family_id, user_id, end)
         return _Fetched(family, today, members, habits, rows, routines, start, end)
 
@@ -742,7 +839,7 @@ def _insights(
     start: date | None,
     end: date,
 ) -> AnalyticsRead:
-    laid = _lay_out(habits, rows, end, notes=False)
+    laid = _lay_out_groups(habits, rows, end)
     routine_laid = [routine_days(r.versions, r.runs, end) for r in routines]
     firsts = [d.start for d in laid] + [r.start for r in routine_laid]
     start = start or min([*firsts, end])
@@ -840,7 +937,7 @@ class _JudgedHabit:
 def _judge_habits(
     habits: list[_HabitDef], rows: Sequence[Sequence[Any]], end: date, open_day: date | None
 ) -> list[_JudgedHabit]:
-    laid = _lay_out(habits, rows, end, notes=False)
+    laid = _lay_out_groups(habits, rows, end)
     return [
         _JudgedHabit(
             d, days.start, habit_outcomes(days, open_day), _habit_streaks(d.versions, days, end)
