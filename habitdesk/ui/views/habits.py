@@ -385,6 +385,8 @@ class HabitsView(View):
         add.activated.connect(self.add_habit)
 
         context.actor_changed.connect(self._actor_changed)
+        # A new day moves every figure of the detail (today's score, the streaks, the calendar).
+        context.day_changed.connect(self._mark_insights_stale)
         self._update_actions()
 
     # --- building -----------------------------------------------------------------------------
@@ -859,6 +861,9 @@ class HabitsView(View):
         self.entries_model.habit = habit
         self.entries_model.set_notes_editable(editable)
         return None
+
+    def _mark_insights_stale(self) -> None:
+        self._insights_stale = True
 
     def _sync_insights(self, habit_id: UUID) -> Any:
         core = self.context.core
