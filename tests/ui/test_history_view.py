@@ -534,3 +534,22 @@ def test_a_family_without_anything_and_no_family_at_all(
     run(context.tasks.drain())
     assert view.empty.text().startswith("No family yet")
     assert view.model.rowCount() == 0
+
+
+def test_the_weekly_report_opens_on_the_week_of_the_ranges_end(
+    view: HistoryView, context: AppContext, martins: Family, qtbot: Any, run: Any
+) -> None:
+    click(qtbot, view.preset_buttons["30"])
+    run(context.tasks.drain())
+    end = martins.today - timedelta(days=8)
+    view.to_edit.setDate(QDate(end.year, end.month, end.day))
+    qtbot.keyClick(view.to_edit, Qt.Key.Key_Return)
+    run(context.tasks.drain())
+    assert not view.range_error.isVisible()
+    click(qtbot, view.report_button)
+    dialog = view.report_dialog
+    assert dialog.isVisible()
+    year, week, _ = end.isocalendar()
+    assert dialog.week_field.text() == f"{year}-W{week:02d}"
+    dialog.close()
+    run(context.tasks.drain())

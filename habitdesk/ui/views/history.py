@@ -377,6 +377,13 @@ class HistoryView(View):
             bar.addSpacing(2)
             bar.addWidget(edit)
         bar.addStretch(1)
+        self.report_button = QPushButton("&Weekly report…")
+        self.report_button.setAccessibleName("Weekly report")
+        self.report_button.setToolTip(
+            "A printable page with every member's week: the week of the range's last day (Alt+W)"
+        )
+        self.report_button.clicked.connect(self.open_weekly_report)
+        bar.addWidget(self.report_button)
         return bar
 
     def _date_edit(self, name: str) -> QDateEdit:
@@ -625,6 +632,16 @@ class HistoryView(View):
         self.comparison.setVisible(side_by_side)
         if side_by_side:
             self.comparison.show_members(shown)
+
+    def open_weekly_report(self) -> None:
+        """The weekly report dialog, on the ISO week of the range's last day."""
+        # Imported on first use: printing and PDF support are not needed to show the screen.
+        from habitdesk.ui.dialogs.report_dialog import WeeklyReportDialog
+
+        year, week, _ = self.current_range()[1].isocalendar()
+        self.report_dialog = WeeklyReportDialog(self.context, parent=self, week=(year, week))
+        self.report_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.report_dialog.open()
 
     def show_empty(self) -> None:
         self.shown = None
