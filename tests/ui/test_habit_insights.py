@@ -7,12 +7,14 @@ from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QLineEdit
 
 from habitdesk.core.appcore import AppCore
 from habitdesk.core.domain.history_days import DayStatus
 from habitdesk.core.enums import EntryStatus
 from habitdesk.ui.context import AppContext
 from habitdesk.ui.dialogs.day_entry_dialog import DayEntryDialog
+from habitdesk.ui.qtmodels.entries_model import EntriesModel
 from habitdesk.ui.views.habits import HabitsView
 from tests.ui import test_habits_view as habits_screen
 from tests.ui.test_habits_view import (
@@ -23,6 +25,7 @@ from tests.ui.test_habits_view import (
     click_habit,
     insert_entries,
     new_habit,
+    open_entries_tab,
     settle,
     today,
 )
@@ -310,3 +313,32 @@ def test_a_family_whose_weeks_start_on_sunday_sees_sunday_first(
     assert ". Selected Sun; Done: " in chart.accessibleDescription()
     weeks = view.insights.detail.weeks if view.insights.detail else None
     assert weeks is not None and {d.weekday() for d in weeks.starts} == {6}
+
+
+def test_a_note_written_in_the_entries_tab_shows_on_the_calendar(
+    core: AppCore,
+    run: Any,
+    martins: Martins,
+    context: AppContext,
+    make_view: Any,
+    qtbot: Any,
+) -> None:
+    habit = new_habit(core, run, martins)
+    yesterday = ago(context, 1)
+    run(core.habits.set_entry(ADMIN, habit.id, yesterday, {"status": "done"}))
+    view = make_view()
+    settle(run, context)
+    assert "“" not in view.heat_map.tooltip_text(yesterday)
+    open_entries_tab(qtbot, view, run, context)
+    table = view.entries_table
+    table.setCurrentIndex(view.entries_model.index(0, EntriesModel.NOTE))
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    [line] = table.viewport().findChildren(QLineEdit)
+    qtbot.keyClicks(line, "With grandma")
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    settle(run, context)
+    bar = view.detail_tabs.tabBar()
+    qtbot.mouseClick(bar, LEFT, pos=bar.tabRect(0).center())
+    settle(run, context)
+    assert "“With grandma”" in view.heat_map.tooltip_text(yesterday)

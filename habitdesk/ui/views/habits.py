@@ -700,7 +700,10 @@ class HabitsView(View):
 
     def on_changes(self, changes: Changes, initiator: Any) -> None:
         if initiator is self.entries_model:
-            return  # a note: nothing on the list changes, and the table shows it already
+            # A note: nothing on the list changes, and the table shows it already; the
+            # calendar's tooltips read it again when the Insights tab is next shown.
+            self._insights_stale = True
+            return
         if changes.touches(Kind.ENTRIES, Kind.HABITS):
             self._entries_stale = True
             self._insights_stale = True
