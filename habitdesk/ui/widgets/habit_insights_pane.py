@@ -285,8 +285,10 @@ class HabitInsightsPane(QScrollArea):
         self.best_dates = _muted()
         self.best_dates.setAccessibleName("Best streak dates")
         layout.addWidget(self.best_dates)
-        self.status = _muted()
-        self.status.setAccessibleName("Insights status")
+        self.status = QLabel()
+        self.status.setProperty("fieldError", True)
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Insights error")
         self.status.hide()
         layout.addWidget(self.status)
 
@@ -382,7 +384,6 @@ class HabitInsightsPane(QScrollArea):
 
     def show_error(self, message: str) -> None:
         self.status.setText(message)
-        self.status.setProperty("fieldError", True)
         self.status.show()
 
     def set_detail(self, detail: HabitDetailRead) -> None:
