@@ -36,7 +36,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from bench_heatmap import render_into, timings
-from PySide6.QtCore import QTimer
+from bench_history_screen import Heartbeat
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import event, func, select
 
@@ -50,28 +50,6 @@ from habitdesk.ui.theme import apply_theme
 from habitdesk.ui.widgets.habit_insights_pane import HabitInsightsPane
 
 TARGET_MS = 50
-
-
-class Heartbeat:
-    """The largest gap between two 5 ms beats, minus 5 ms: how long the loop was held."""
-
-    def __init__(self) -> None:
-        self.last = time.perf_counter()
-        self.worst = 0.0
-        self.timer = QTimer()
-        self.timer.setInterval(5)
-        self.timer.timeout.connect(self.beat)
-        self.timer.start()
-
-    def beat(self) -> None:
-        now = time.perf_counter()
-        self.worst = max(self.worst, now - self.last - 0.005)
-        self.last = now
-
-    def reset(self) -> float:
-        self.last = time.perf_counter()
-        worst, self.worst = self.worst, 0.0
-        return worst * 1000
 
 
 async def async_timings(work: Callable[[], Awaitable[Any]], runs: int) -> tuple[float, float]:
@@ -177,7 +155,7 @@ async def measure(db: Database, owner_id: Any, runs: int) -> None:
         pane.set_detail(await service.habit_detail(actor, habit_id))
         pane.repaint()
         await asyncio.sleep(0.02)  # let the heartbeat notice the end of the stretch
-        stalls.append(beat.reset())
+        stalls.append(beat.reset() * 1000)
     print(
         f"  {'longest loop stall: read + apply + paint':<44} "
         f"median {statistics.median(stalls):5.1f} ms   worst {max(stalls):5.1f} ms"
