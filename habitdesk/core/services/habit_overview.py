@@ -14,12 +14,14 @@ bounded window would still leave the best streaks needing everything before it.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import String, and_, cast, func, select
+from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from habitdesk.core.domain import habit_rules, streaks
@@ -33,6 +35,7 @@ from habitdesk.core.schemas.habit_overview import (
     StreakRead,
     StripDay,
 )
+from habitdesk.core.schemas.habits import HabitVersionRead
 from habitdesk.core.services.base import READERS, Actor, Service, family_and_role
 
 # HabitService's own readers and read-model builders: the same queries and conversions.
@@ -47,6 +50,7 @@ from habitdesk.core.services.habit_queries import (
     history_read,
     versions_by_habit,
 )
+from habitdesk.core.services.habits import days_list
 
 _STREAK_STATUSES = (EntryStatus.DONE, EntryStatus.SKIPPED)
 
@@ -92,40 +96,12 @@ class HabitOverviewService(Service):
             with collector_paused():
                 recent = await self._recent(session, scope, first_strip_day, day)
                 history = await self._history(session, scope, day)
-
-        result = []
-        for habit in habits:
-            habit_versions = versions[habit.id]
-            done, skipped = history.get(habit.id, (set(), set()))
-            judged = streaks.judge_ordinals(habit_versions, done, skipped, day)
-            found = streaks.streaks(judged, count=1)
-            entries = recent.get(habit.id, {})
-            rules = {v.number: v.rules() for v in habit_versions}
-            strip = []
-            for offset in range(STRIP_DAYS):
-                when = first_strip_day + timedelta(days=offset)
-                status, value = entries.get(when, (None, None))
-                mask = rules[habit_rules.version_for_day(habit_versions, when).number].weekdays
-                strip.append(
-                    StripDay(
-                        day=when,
-                        status=status,
-                        value=value,
-                        held=judged.holds(when),
-                        due=mask is None or includes(mask, when),
-                    )
-                )
-            result.append(
-                HabitOverviewRead(
-                    habit=habit_read(habit, habit_rules.version_for_day(habit_versions, day)),
-                    versions=tuple(habit_versions),
-                    days=tuple(strip),
-                    current_streak=_streak_read(found.current),
-                    best_streak=_streak_read(found.best[0] if found.best else None),
-                    total_done=len(done),
-                )
+        # Judging years of days takes tens of milliseconds: a worker thread does it, so the
+        # caller's event loop (the app's UI) keeps answering meanwhile.
+        with collector_paused():
+            return await asyncio.to_thread(
+                _overviews, habits, versions, recent, history, day, first_strip_day
             )
-        return result
 
     @staticmethod
     def _scope(family_id: UUID, user_id: UUID | None, include_archived: bool) -> list[Any]:
@@ -163,30 +139,82 @@ class HabitOverviewService(Service):
     @staticmethod
     async def _history(
         session: AsyncSession, scope: list[Any], end: date
-    ) -> dict[UUID, tuple[set[int], set[int]]]:
-        """Done and skipped days (as ordinals) of each habit, up to `end`."""
+    ) -> list[tuple[UUID, str, str | None]]:
+        """Done and skipped days of each habit up to `end`: (habit, status, days as text)."""
         rows = await session.execute(
             select(
                 ENTRY.habit_id,
                 ENTRY.status,
-                func.aggregate_strings(cast(ENTRY.day, String), ","),
+                days_list(ENTRY.day),
             )
             .join(HABIT_TABLE, HABIT.id == ENTRY.habit_id)
             .where(and_(*scope), ENTRY.day <= end, ENTRY.status.in_(_STREAK_STATUSES))
             .group_by(ENTRY.habit_id, ENTRY.status)
         )
-        # The same few thousand days repeat across habits: each text is parsed once.
-        ordinal_of: dict[str, int] = {}
-        out: dict[UUID, tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
-        for habit_id, status, days in rows:
-            if not days:
-                continue
-            texts = days.split(",")
-            for text in set(texts).difference(ordinal_of):
-                ordinal_of[text] = date.fromisoformat(text).toordinal()
-            done = EntryStatus(status) is EntryStatus.DONE
-            out[habit_id][0 if done else 1].update(map(ordinal_of.__getitem__, texts))
-        return out
+        return [(habit_id, status, days) for habit_id, status, days in rows]
+
+
+def _streak_days(
+    rows: Sequence[tuple[UUID, str, str | None]],
+) -> dict[UUID, tuple[set[int], set[int]]]:
+    """`_history` rows as each habit's done and skipped days (ordinals)."""
+    # The same few thousand days repeat across habits: each text is parsed once.
+    ordinal_of: dict[str, int] = {}
+    out: dict[UUID, tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
+    for habit_id, status, days in rows:
+        if not days:
+            continue
+        texts = days.split(",")
+        for text in set(texts).difference(ordinal_of):
+            ordinal_of[text] = date.fromisoformat(text).toordinal()
+        done = EntryStatus(status) is EntryStatus.DONE
+        out[habit_id][0 if done else 1].update(map(ordinal_of.__getitem__, texts))
+    return out
+
+
+def _overviews(
+    habits: Sequence[Habit],
+    versions: Mapping[UUID, Sequence[HabitVersionRead]],
+    recent: Mapping[UUID, Mapping[date, tuple[EntryStatus, float]]],
+    history_rows: Sequence[tuple[UUID, str, str | None]],
+    day: date,
+    first_strip_day: date,
+) -> list[HabitOverviewRead]:
+    """Each habit's read-model from rows already read (pure: no session, no I/O)."""
+    history = _streak_days(history_rows)
+    strip_days = [first_strip_day + timedelta(days=offset) for offset in range(STRIP_DAYS)]
+    result = []
+    for habit in habits:
+        habit_versions = versions[habit.id]
+        done, skipped = history.get(habit.id, (set(), set()))
+        judged = streaks.judge_ordinals(habit_versions, done, skipped, day)
+        found = streaks.streaks(judged, count=1)
+        entries = recent.get(habit.id, {})
+        masks = {v.number: v.rules().weekdays for v in habit_versions}
+        strip = []
+        for when in strip_days:
+            status, value = entries.get(when, (None, None))
+            mask = masks[habit_rules.version_for_day(habit_versions, when).number]
+            strip.append(
+                StripDay(
+                    day=when,
+                    status=status,
+                    value=value,
+                    held=judged.holds(when),
+                    due=mask is None or includes(mask, when),
+                )
+            )
+        result.append(
+            HabitOverviewRead(
+                habit=habit_read(habit, habit_rules.version_for_day(habit_versions, day)),
+                versions=tuple(habit_versions),
+                days=tuple(strip),
+                current_streak=_streak_read(found.current),
+                best_streak=_streak_read(found.best[0] if found.best else None),
+                total_done=len(done),
+            )
+        )
+    return result
 
 
 __all__ = ["HabitOverviewService"]
