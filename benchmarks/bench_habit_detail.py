@@ -1,10 +1,12 @@
 """A habit's detail on the 5-year demo family: the read, its statements, showing it, painting it.
 
-    .venv/bin/python benchmarks/bench_habit_detail.py            # 5 years (1,825 days)
-    .venv/bin/python benchmarks/bench_habit_detail.py --quick    # one year
+    .venv/bin/python benchmarks/bench_habit_detail.py                 # 5 years (1,825 days)
+    .venv/bin/python benchmarks/bench_habit_detail.py --quick         # one year
+    .venv/bin/python benchmarks/bench_habit_detail.py --sqlite-only   # skip PostgreSQL
 
-Builds the demo family (6 members × 10 habits × 2 routines) on a SQLite file, picks the habit
-with the most entries, and times, best and median of the runs, on the qasync loop the app uses:
+Builds the demo family (6 members × 10 habits × 2 routines) on a SQLite file (and, for the read
+alone, on PostgreSQL through PgBouncer), picks the habit with the most entries, and times, best
+and median of the runs, on the qasync loop the app uses:
 
 - `HabitInsightsService.habit_detail` (every day with its score, streaks, figures, weekdays,
   week and month totals), and the SQL statements it runs (SQLAlchemy `before_cursor_execute`);
@@ -35,6 +37,7 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from _servers import fresh_database, pg_servers, server_settings
 from bench_heatmap import render_into, timings
 from bench_history_screen import Heartbeat
 from PySide6.QtWidgets import QApplication
@@ -78,7 +81,9 @@ async def busiest_habit(db: Database) -> Any:
         )
 
 
-async def measure(db: Database, owner_id: Any, runs: int) -> None:
+async def measure_read(db: Database, owner_id: Any, runs: int) -> tuple[Any, Any]:
+    """The read: its statements, its time and its synchronous part. Returns a function that
+    reads the detail again, and the detail."""
     actor = Actor.member(owner_id)
     service = HabitInsightsService(db)
     habit_id = await busiest_habit(db)
@@ -120,7 +125,11 @@ async def measure(db: Database, owner_id: Any, runs: int) -> None:
     finally:
         HabitInsightsService._detail = staticmethod(compute)  # type: ignore[method-assign]
     line("  of which judging + read-model (sync)", min(held), statistics.median(held))
+    return (lambda: service.habit_detail(actor, habit_id)), detail
 
+
+async def measure_ui(read: Callable[[], Awaitable[Any]], detail: Any, runs: int) -> None:
+    """Showing and painting it (on the backend of `read`), and the loop stall meanwhile."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     for theme in ("light", "dark"):
@@ -152,7 +161,7 @@ async def measure(db: Database, owner_id: Any, runs: int) -> None:
     for _ in range(runs):
         await asyncio.sleep(0.02)
         beat.reset()
-        pane.set_detail(await service.habit_detail(actor, habit_id))
+        pane.set_detail(await read())
         pane.repaint()
         await asyncio.sleep(0.02)  # let the heartbeat notice the end of the stretch
         stalls.append(beat.reset() * 1000)
@@ -175,15 +184,40 @@ async def run(days: int, runs: int) -> None:
             gc.collect()
             gc.freeze()
             print(f"SQLite file, demo family to {date.today()}")
-            await measure(db, demo.owner_id, runs)
+            read, detail = await measure_read(db, demo.owner_id, runs)
+            await measure_ui(read, detail, runs)
         finally:
             await db.dispose()
+
+
+async def postgres_run(days: int, runs: int) -> None:
+    with pg_servers() as servers:
+        if servers is None:
+            return
+        print(await server_settings(servers))
+        async with fresh_database(servers, "bench_habit_detail") as urls:
+            db = Database.from_url(urls.pooled_url)
+            try:
+                demo = await generate_demo(db, days=days)
+                gc.collect()
+                gc.freeze()
+                print("PostgreSQL via PgBouncer")
+                await measure_read(db, demo.owner_id, runs)
+            finally:
+                await db.dispose()
+
+
+async def run_all(days: int, runs: int, postgres: bool) -> None:
+    await run(days, runs)
+    if postgres:
+        await postgres_run(days, runs)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one year instead of five")
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
     args = parser.parse_args()
     app = QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)  # the panes come and go
@@ -192,7 +226,9 @@ def main() -> None:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
-        loop.run_until_complete(run(365 if args.quick else 1825, args.runs))
+        loop.run_until_complete(
+            run_all(365 if args.quick else 1825, args.runs, not args.sqlite_only)
+        )
 
 
 if __name__ == "__main__":
