@@ -227,8 +227,10 @@ def test_a_viewer_and_another_child_see_why_they_cannot_change_a_day(
     habit = reading_habit(core, run, martins, context, db_url)  # Léa's
     view = make_view()
     settle(run, context)
+    assert view.insights.calendar_hint.text().startswith("Click a day, or press Enter")
     context.set_acting(martins.viewer.user_id)
     settle(run, context)
+    assert view.insights.calendar_hint.text().startswith("Click a day to see it; only a parent")
     dialog = click_day(qtbot, view, ago(context, 5))
     assert dialog.refused and not dialog.save_button.isVisibleTo(dialog)
     assert dialog.reason.text() == "You are acting as Grand-mère, a viewer: viewers only read."
@@ -250,6 +252,7 @@ def test_a_viewer_and_another_child_see_why_they_cannot_change_a_day(
     # Her own habit: she may.
     click_habit(qtbot, view, "Read 20 minutes")
     settle(run, context)
+    assert view.insights.calendar_hint.text().startswith("Click a day, or press Enter")
     dialog = click_day(qtbot, view, ago(context, 5))
     assert not dialog.refused
     choose(qtbot, dialog, "skipped")

@@ -838,9 +838,7 @@ class HabitsView(View):
         editable = self.context.may_check_for(habit.user_id)
         self.notes_hint.setVisible(editable)
         self.entries_table.setColumnHidden(EntriesModel.VALUE, habit.kind is not HabitKind.NUMERIC)
-        self.heat_map.setToolTip(
-            "" if editable else "Only a parent, or the child whose habit it is, changes days"
-        )
+        self.insights.set_editable(editable)
         self._sync_tab()
 
     def _sync_tab(self) -> Any:

@@ -301,7 +301,6 @@ class HabitInsightsPane(QScrollArea):
         layout.addLayout(calendar_head)
         self.heat_map = YearHeatMap()
         self.heat_map.setAccessibleName("Calendar of every day")
-        self.heat_map.setToolTip("")
         self.heat_map.dayActivated.connect(self.dayActivated.emit)
         self.calendar = QScrollArea()
         self.calendar.setObjectName("habitCalendar")
@@ -377,6 +376,14 @@ class HabitInsightsPane(QScrollArea):
         self.setWidget(content)
 
     # --- showing ---------------------------------------------------------------------------------
+
+    def set_editable(self, editable: bool) -> None:
+        """Whether the person acting may change this habit's days (the hint says how, or who)."""
+        self.calendar_hint.setText(
+            "Click a day, or press Enter on it, to change it."
+            if editable
+            else "Click a day to see it; only a parent, or the child whose habit it is, changes it."
+        )
 
     def show_loading(self) -> None:
         """Another habit was picked: its figures are on their way."""
