@@ -195,10 +195,18 @@ def test_a_numeric_habit_shows_amounts_with_its_target_and_takes_an_amount(
         effective_from=ago(context, 20),
     )
     run(core.habits.set_entry(ADMIN, walk.id, ago(context, 3), {"value": 3.5}))
+    run(core.habits.set_entry(ADMIN, walk.id, ago(context, 4), {"value": 3, "skip": True}))
     view = make_view()
     click_habit(qtbot, view, "Walk")
     settle(run, context)
     insights = view.insights
+    shown = insights.detail
+    assert shown is not None
+    strength = round(shown.scores[shown.index(ago(context, 3))] * 100)
+    assert view.heat_map.tooltip_text(ago(context, 3)).endswith(
+        f": done — 3.5 km\nStrength {strength} %"
+    )
+    assert view.heat_map.tooltip_text(ago(context, 4)).split("\n")[0].endswith(": skipped")
     assert insights.week_button.isChecked()
     assert insights.totals_title.text() == "Total per week (km)"
     assert "target 10 km" in insights.totals_chart.accessibleDescription()

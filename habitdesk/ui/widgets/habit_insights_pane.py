@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from habitdesk.core.domain.habit_rules import version_for_day
 from habitdesk.core.domain.history_days import DayStatus
-from habitdesk.core.enums import WeekStart
+from habitdesk.core.enums import HabitKind, WeekStart
 from habitdesk.core.schemas.habit_insights import HabitDetailRead, PeriodSeriesRead
 from habitdesk.core.schemas.stats import StreakRead
 from habitdesk.ui.qtmodels.habits_model import day_text, days_text
@@ -126,8 +127,10 @@ def day_tooltip(detail: HabitDetailRead, day: date) -> str:
     status = detail.statuses[i]
     text = f"{day:%a} {day_text(day)}: {_STATUS_TEXT[status]}"
     value = detail.values[i]
-    if detail.numeric and status is not DayStatus.NONE and value is not None:
-        text += f" — {format_value(value, detail.unit)}"
+    if value is not None and status in (DayStatus.DONE, DayStatus.MISSED):
+        rules = version_for_day(detail.versions, day)  # a habit may have become numeric
+        if rules.kind is HabitKind.NUMERIC:
+            text += f" — {format_value(value, rules.unit)}"
     text += f"\nStrength {percent(detail.scores[i])}"
     note = detail.notes[i]
     if note:
