@@ -553,3 +553,23 @@ def test_the_weekly_report_opens_on_the_week_of_the_ranges_end(
     assert dialog.week_field.text() == f"{year}-W{week:02d}"
     dialog.close()
     run(context.tasks.drain())
+
+
+def test_enter_on_a_week_of_the_trend_narrows_the_range_to_it(
+    view: HistoryView, context: AppContext, martins: Family, qtbot: Any, run: Any
+) -> None:
+    click(qtbot, view.preset_buttons["30"])
+    run(context.tasks.drain())
+    periods = view.shown.read.trend_periods if view.shown else None
+    assert periods is not None and len(periods) >= 2
+    view.trend_chart.setFocus()
+    qtbot.keyClick(view.trend_chart, Qt.Key.Key_Home)
+    qtbot.keyClick(view.trend_chart, Qt.Key.Key_Right)
+    qtbot.keyClick(view.trend_chart, Qt.Key.Key_Return)
+    run(context.tasks.drain())
+    # The second week of the range, whole (it lies inside the 30 days).
+    assert view.preset == "custom"
+    assert not any(b.isChecked() for b in view.preset_buttons.values())
+    assert view.current_range() == (periods.starts[1], periods.ends[1])
+    assert view.shown is not None and view.shown.read.start == periods.starts[1]
+    assert view.detail.text().endswith("7 days")

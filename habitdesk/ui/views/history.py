@@ -256,6 +256,8 @@ class HistoryView(View):
         self.trend_chart.setObjectName("historyTrend")
         self.trend_chart.setAccessibleName("Completion trend")
         self.trend_chart.setMinimumHeight(150)
+        self.trend_chart.setToolTip("Click a week or month (or press Enter on it) to look at it")
+        self.trend_chart.pointActivated.connect(self.show_period)
         inner.addWidget(self.trend_chart, 1)
         charts.addWidget(card, 5)
         card, inner = _card()
@@ -439,6 +441,10 @@ class HistoryView(View):
     def _date_edited(self) -> None:
         if self._setting_dates:
             return
+        self._to_custom()
+        self._edit_timer.start()
+
+    def _to_custom(self) -> None:
         if self.preset != CUSTOM:
             self.preset = CUSTOM
             # An exclusive group keeps one button checked; lift that to show "no preset".
@@ -446,7 +452,6 @@ class HistoryView(View):
             for button in self.preset_buttons.values():
                 button.setChecked(False)
             self.preset_group.setExclusive(True)
-        self._edit_timer.start()
 
     def _dates_finished(self) -> None:
         if self._edit_timer.isActive():
@@ -632,6 +637,19 @@ class HistoryView(View):
         self.comparison.setVisible(side_by_side)
         if side_by_side:
             self.comparison.show_members(shown)
+
+    def show_period(self, index: int) -> Any:
+        """Narrow the range to one week or month of the trend (a click or Enter on its point)."""
+        if self.shown is None:
+            return None
+        periods = self.shown.read.trend_periods
+        if not 0 <= index < len(periods):
+            return None
+        start = max(periods.starts[index], self.shown.read.start)
+        end = min(periods.ends[index], self.shown.read.end)
+        self._to_custom()
+        self._set_dates(start, end)
+        return self._range_changed()
 
     def open_weekly_report(self) -> None:
         """The weekly report dialog, on the ISO week of the range's last day."""
