@@ -234,9 +234,11 @@ class WeekReportService(Service):
             approved = await _rewards_approved(session, family, wanted, own)
         # Habits whose rules begin after the week have nothing in it (and `_lay_out` needs
         # every habit to have begun by the last day it lays out).
-        habits = [d for d in habits if _habit_first(d) <= span.judged_end]
-        laid = _lay_out(habits, rows, span.judged_end, notes=True)
-        _check_history(family, wanted, [d.start for d in laid], routines)
+        begun = [d for d in habits if _habit_first(d) <= span.judged_end]
+        laid = _lay_out(begun, rows, span.judged_end, notes=True)
+        starts = [*(_habit_first(d) for d in habits), *(d.start for d in laid)]
+        _check_history(family, wanted, starts, routines)
+        habits = begun
         return _report(family, span, members, habits, laid, routines, runs, earned, approved, own)
 
 

@@ -1,0 +1,272 @@
+"""The weekly family report through WeekReportService, on every backend."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from habitdesk.core.db.database import Database
+from habitdesk.core.domain.days import family_today
+from habitdesk.core.domain.iso_week import IsoWeek
+from habitdesk.core.enums import Role
+from habitdesk.core.errors import InvalidInputError, PermissionDeniedError
+from habitdesk.core.schemas.habits import HabitRead
+from habitdesk.core.schemas.report import MemberWeekRead, ReportStatus, WeekReportRead
+from habitdesk.core.services.base import Actor
+from habitdesk.core.services.habits import HabitService
+from habitdesk.core.services.report import WeekReportService, short_note
+from habitdesk.core.services.routines import RoutineService
+from tests.core.factories import FamilyFixture, make_family
+
+DONE, PARTIAL, SKIPPED = ReportStatus.DONE, ReportStatus.PARTIAL, ReportStatus.SKIPPED
+MISSED, NOT_DUE, UPCOMING = ReportStatus.MISSED, ReportStatus.NOT_DUE, ReportStatus.UPCOMING
+ADMIN = Actor.local_admin()
+
+
+def today() -> date:
+    # The factory family lives in Europe/Paris with the day starting at midnight.
+    return family_today("Europe/Paris", 0)
+
+
+THIS_WEEK = IsoWeek.of(today())
+LAST_WEEK = THIS_WEEK.shifted(-1)
+
+
+@pytest.fixture
+async def fam(database: Database) -> FamilyFixture:
+    return await make_family(database)
+
+
+async def new_habit(db: Database, fam: FamilyFixture, **fields: Any) -> HabitRead:
+    data: dict[str, Any] = {
+        "family_id": fam.family.id,
+        "user_id": fam.child.user_id,
+        "name": "Read 20 minutes",
+        "effective_from": LAST_WEEK.monday - timedelta(days=14),
+    }
+    data.update(fields)
+    return (await HabitService(db).create_habit(ADMIN, data)).value
+
+
+async def mark(db: Database, habit: HabitRead, day: date, **data: Any) -> None:
+    await HabitService(db).set_entry(ADMIN, habit.id, day, data)
+
+
+def member(report: WeekReportRead, user_id: Any) -> MemberWeekRead:
+    return next(m for m in report.members if m.user_id == user_id)
+
+
+@contextmanager
+def count_selects(db: Database) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", note)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", note)
+
+
+async def test_each_day_is_judged_by_the_rules_in_force_that_day(
+    database: Database, fam: FamilyFixture
+) -> None:
+    habit = await new_habit(database, fam)
+    mon, tue, wed, thu, _fri, sat, _sun = LAST_WEEK.days
+    # From Thursday on, only Saturdays are asked for.
+    await HabitService(database).update_habit(
+        ADMIN, habit.id, {"weekdays": ["sat"], "effective_from": thu}
+    )
+    await mark(database, habit, mon, status="done", note="  Finished   the book!  ")
+    await mark(database, habit, tue, skip=True)
+    await mark(database, habit, sat, status="done")
+    report = await WeekReportService(database).week_report(
+        fam.actor(fam.owner), fam.family.id, LAST_WEEK
+    )
+    (row,) = member(report, fam.child.user_id).habits
+    assert [c.status for c in row.days] == [
+        DONE, SKIPPED, MISSED, NOT_DUE, NOT_DUE, DONE, NOT_DUE,
+    ]  # fmt: skip
+    assert (row.done, row.due) == (2, 3)
+    assert row.streak.current == 1  # Saturday, after Wednesday's miss
+    child = member(report, fam.child.user_id)
+    assert (child.done, child.due, child.rate) == (2, 3, pytest.approx(2 / 3))
+    (note,) = child.notes
+    assert (note.day, note.item, note.text) == (mon, "Read 20 minutes", "Finished the book!")
+    assert (report.label, report.days) == (LAST_WEEK.label, LAST_WEEK.days)
+    assert report.heading == LAST_WEEK.heading
+    assert report.upcoming_days == 0
+
+
+async def test_numeric_habits_carry_value_and_target(
+    database: Database, fam: FamilyFixture
+) -> None:
+    habit = await new_habit(
+        database, fam, name="Walk", kind="numeric", target_value=8000, unit="steps"
+    )
+    mon, tue, wed, *_ = LAST_WEEK.days
+    await HabitService(database).update_habit(
+        ADMIN, habit.id, {"target_value": 5000, "effective_from": wed}
+    )
+    await mark(database, habit, mon, value=9000)
+    await mark(database, habit, tue, value=6000)
+    await mark(database, habit, wed, value=6000)
+    report = await WeekReportService(database).week_report(ADMIN, fam.family.id, LAST_WEEK)
+    (row,) = member(report, fam.child.user_id).habits
+    assert [(c.status, c.value, c.target) for c in row.days[:3]] == [
+        (DONE, 9000, 8000),
+        (MISSED, 6000, 8000),
+        (DONE, 6000, 5000),
+    ]
+    assert (row.unit, row.kind.value) == ("steps", "numeric")
+
+
+async def test_routine_days_show_partial_runs_skips_and_misses(
+    database: Database, fam: FamilyFixture
+) -> None:
+    routines = RoutineService(database)
+    routine = (
+        await routines.create_routine(
+            ADMIN,
+            {
+                "family_id": fam.family.id,
+                "user_id": fam.child.user_id,
+                "name": "Morning",
+                "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+                "steps": [{"title": "Wake up"}, {"title": "Brush teeth"}],
+                "effective_from": LAST_WEEK.monday - timedelta(days=7),
+            },
+        )
+    ).value
+    mon, tue, wed, *_ = LAST_WEEK.days
+    for day, steps in ((mon, 2), (tue, 1)):
+        run = (await routines.start_run(ADMIN, routine.id, day)).value
+        for step in run.steps[:steps]:
+            await routines.check_step(ADMIN, run.id, step.step_id)
+        await routines.finish_run(ADMIN, run.id)
+    await routines.skip_run(ADMIN, routine.id, wed)
+    report = await WeekReportService(database).week_report(ADMIN, fam.family.id, LAST_WEEK)
+    (row,) = member(report, fam.child.user_id).routines
+    assert [c.status for c in row.days] == [DONE, PARTIAL, SKIPPED, *[MISSED] * 4]
+    assert [(c.steps_done, c.steps_total) for c in row.days[:2]] == [(2, 2), (1, 2)]
+    # Partial counts as due and not done; the skipped day in neither.
+    assert (row.done, row.due) == (1, 6)
+
+
+async def test_days_after_today_are_upcoming_not_missed(
+    database: Database, fam: FamilyFixture
+) -> None:
+    await new_habit(database, fam)
+    report = await WeekReportService(database).week_report(ADMIN, fam.family.id, THIS_WEEK)
+    (row,) = member(report, fam.child.user_id).habits
+    now = today()
+    # Today is not over either: nothing recorded yet is still to come.
+    expected = [UPCOMING if day >= now else MISSED for day in THIS_WEEK.days]
+    assert [c.status for c in row.days] == expected
+    assert row.due == sum(1 for day in THIS_WEEK.days if day < now)
+    assert report.today == now
+    assert report.upcoming_days == sum(1 for day in THIS_WEEK.days if day > now)
+
+
+async def test_members_viewers_points_and_what_a_child_may_see(
+    database: Database, fam: FamilyFixture
+) -> None:
+    habit = await new_habit(database, fam, points=5)
+    await mark(database, habit, today(), status="done")
+    service = WeekReportService(database)
+    report = await service.week_report(fam.actor(fam.parent), fam.family.id, THIS_WEEK)
+    # Viewers only read; the others are listed, with or without items.
+    assert [m.role for m in report.members] == [Role.OWNER, Role.PARENT, Role.CHILD]
+    assert member(report, fam.child.user_id).points_earned == 5
+    assert member(report, fam.owner.user_id).points_earned == 0
+    assert member(report, fam.owner.user_id).rewards == ()
+    as_child = await service.week_report(fam.actor(fam.child), fam.family.id, THIS_WEEK)
+    assert member(as_child, fam.child.user_id).points_earned == 5
+    assert member(as_child, fam.owner.user_id).points_earned is None
+    assert member(as_child, fam.owner.user_id).rewards is None
+    # Points are counted in the week they were earned: none last week.
+    earlier = await service.week_report(ADMIN, fam.family.id, LAST_WEEK)
+    assert member(earlier, fam.child.user_id).points_earned == 0
+
+
+async def test_every_member_may_read_it_and_nobody_else(
+    database: Database, fam: FamilyFixture
+) -> None:
+    service = WeekReportService(database)
+    for who in (fam.owner, fam.parent, fam.child, fam.viewer):
+        found = await service.week_report(fam.actor(who), fam.family.id, THIS_WEEK)
+        assert found.family_name == fam.family.name
+    other = await make_family(database, "Dupont")
+    with pytest.raises(PermissionDeniedError, match="Only members of this family"):
+        await service.week_report(other.actor(other.owner), fam.family.id, THIS_WEEK)
+
+
+async def test_weeks_without_a_report_are_refused_with_a_clear_message(
+    database: Database, fam: FamilyFixture
+) -> None:
+    await new_habit(database, fam)
+    service = WeekReportService(database)
+    with pytest.raises(InvalidInputError, match="Week: use the form 2026-W47"):
+        await service.week_report(ADMIN, fam.family.id, "last week")
+    following = THIS_WEEK.shifted(1)
+    with pytest.raises(InvalidInputError, match=f"{following.label} .* has not begun yet"):
+        await service.week_report(ADMIN, fam.family.id, following)
+    long_ago = LAST_WEEK.shifted(-10)
+    first = LAST_WEEK.monday - timedelta(days=14)
+    with pytest.raises(
+        InvalidInputError, match=f"history begins .*choose {IsoWeek.of(first).label} or later"
+    ):
+        await service.week_report(ADMIN, fam.family.id, long_ago.label)
+    # The week the history begins in has a report.
+    found = await service.week_report(ADMIN, fam.family.id, IsoWeek.of(first).label)
+    assert found.label == IsoWeek.of(first).label
+
+
+async def test_the_report_reads_a_fixed_number_of_statements(
+    database: Database, fam: FamilyFixture
+) -> None:
+    service = WeekReportService(database)
+    routines = RoutineService(database)
+
+    async def statements() -> int:
+        with count_selects(database) as seen:
+            await service.week_report(fam.actor(fam.owner), fam.family.id, LAST_WEEK)
+        return len(seen)
+
+    routine = (
+        await routines.create_routine(
+            ADMIN,
+            {
+                "family_id": fam.family.id,
+                "user_id": fam.child.user_id,
+                "name": "Morning",
+                "weekdays": ["mon", "wed"],
+                "steps": [{"title": "Wake up"}],
+                "effective_from": LAST_WEEK.monday - timedelta(days=7),
+            },
+        )
+    ).value
+    await routines.skip_run(ADMIN, routine.id, LAST_WEEK.monday)
+    first = await new_habit(database, fam)
+    await mark(database, first, LAST_WEEK.monday, status="done")
+    few = await statements()
+    for name in ("Walk", "Floss", "Stretch"):
+        habit = await new_habit(database, fam, name=name, user_id=fam.parent.user_id)
+        for day in LAST_WEEK.days[::2]:
+            await mark(database, habit, day, status="done", note="ok")
+    await routines.skip_run(ADMIN, routine.id, LAST_WEEK.days[2])
+    assert await statements() == few
+
+
+def test_long_notes_are_shortened_to_one_line() -> None:
+    assert short_note("a\n  b") == "a b"
+    long = short_note("word " * 100)
+    assert len(long) <= 140 and long.endswith("…")
