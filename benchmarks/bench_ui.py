@@ -9,8 +9,9 @@ Off-screen (QT_QPA_PLATFORM=offscreen). Measures, each in a fresh process:
   finished and the window repainted), and that divided by the bare window;
 - every screen switch: time until the screen shows its data, and the SQL statements it ran
   (SQLAlchemy `before_cursor_execute` events);
-- the longest event-loop stall during start-up, the switches and a series of check-ins
-  (a 5 ms heartbeat QTimer: the largest gap between two beats, minus 5 ms);
+- the longest event-loop stall during start-up (with the screens made in the background after
+  it), each switch, and a series of check-ins (a 5 ms heartbeat QTimer: the largest gap between
+  two beats, minus 5 ms);
 - the peak resident memory of the app process.
 Targets (issue 3): start ≤ 0.6 s and ≤ 5× bare; switch ≤ 100 ms with ≤ 6 statements; stall ≤ 50 ms;
 peak memory ≤ 250 MB. Prints figures; asserts nothing.
@@ -72,6 +73,11 @@ async def main():
     QApplication.processEvents()
     shell.window.repaint()
     started = time.time() - t0
+    # The other screens are made in the background after start-up (MainWindow.prepare_screens):
+    # wait for that before the switches, counting its stalls with start-up's.
+    waited = time.perf_counter()
+    while not shell.window.prepared and time.perf_counter() - waited < 10:
+        await asyncio.sleep(0.01)
     result = {"start_s": started, "start_stall_ms": beat.reset() * 1000}
     engine = shell.context.core._db.engine.sync_engine
     from sqlalchemy import event
@@ -199,7 +205,8 @@ def main() -> None:
     )
     print(
         f"Longest event-loop stall:                  {worst:7.1f} ms   (target ≤ 50 ms; "
-        f"start {best['start_stall_ms']:.0f}, switches {best['switch_stall_ms']:.0f}, "
+        f"start and screens made after it {best['start_stall_ms']:.0f}, "
+        f"switches {best['switch_stall_ms']:.0f}, "
         f"check-ins {best['checkin_stall_ms']:.0f})"
     )
     peak = max(r["peak_rss_mb"] for r in results)

@@ -46,7 +46,11 @@ class Shell(QObject):
         try:
             await self._start(show)
         finally:
-            self._when_first_screen_loaded(collector.start_up_over)
+            self._when_first_screen_loaded(self._started)
+
+    def _started(self) -> None:
+        collector.start_up_over()
+        self.window.prepare_screens()
 
     def _when_first_screen_loaded(self, then: Callable[[], None]) -> None:
         tasks = self.context.tasks

@@ -113,14 +113,17 @@ class FamilyView(View):
         self.read_only_note.hide()
         root.addWidget(self.read_only_note)
 
+        # Containers first, then what goes in them: each widget is made inside its parent,
+        # not moved into a finished tree (moving subtrees re-resolves their style each time).
         self.pages = QStackedWidget()
+        root.addWidget(self.pages, 1)
         content = QWidget()
+        self.pages.addWidget(content)
         columns = QHBoxLayout(content)
         columns.setContentsMargins(0, 4, 0, 0)
         columns.setSpacing(18)
         columns.addWidget(self._build_members_card(), 3)
         columns.addWidget(self._build_settings_card(), 2, Qt.AlignmentFlag.AlignTop)
-        self.pages.addWidget(content)
         self.no_family = QLabel(
             "No family yet — create one with the set-up wizard, or on the command line with "
             "“habitdesk family create”."
@@ -129,7 +132,6 @@ class FamilyView(View):
         self.no_family.setWordWrap(True)
         self.no_family.setProperty("muted", True)
         self.pages.addWidget(self.no_family)
-        root.addWidget(self.pages, 1)
 
         context.actor_changed.connect(self._update_enabled)
         self._update_enabled()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
+from PySide6.QtWidgets import QWidget
+
 from habitdesk.ui.context import AppContext
 from habitdesk.ui.views.base import View
 
@@ -17,9 +19,9 @@ class ScreenInfo:
     module: str
     class_name: str
 
-    def create(self, context: AppContext) -> View:
+    def create(self, context: AppContext, parent: QWidget | None = None) -> View:
         cls = getattr(importlib.import_module(self.module), self.class_name)
-        view: View = cls(context)
+        view: View = cls(context, parent)
         return view
 
 
