@@ -80,7 +80,7 @@ async def test_each_day_is_judged_by_the_rules_in_force_that_day(
     database: Database, fam: FamilyFixture
 ) -> None:
     habit = await new_habit(database, fam)
-    mon, tue, wed, thu, _fri, sat, _sun = LAST_WEEK.days
+    mon, tue, _wed, thu, _fri, sat, _sun = LAST_WEEK.days
     # From Thursday on, only Saturdays are asked for.
     await HabitService(database).update_habit(
         ADMIN, habit.id, {"weekdays": ["sat"], "effective_from": thu}
