@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -416,13 +416,20 @@ class HabitInsightsPane(QScrollArea):
         if selected is not None:
             self.heat_map.select_day(selected)
         elif not same_habit:
+            # Another habit: this year on top and, when the pane is too narrow for a whole
+            # year, its latest weeks in view (once the scroll area has taken the new size).
             self.calendar.verticalScrollBar().setValue(0)
+            QTimer.singleShot(0, self._show_latest_weeks)
         if not same_habit and not self._chosen_period:
             self.by_month = len(detail.weeks) > _WEEKS_BY_DEFAULT
             (self.month_button if self.by_month else self.week_button).setChecked(True)
         self._fill_period_charts()
         self._fill_weekdays(detail)
         self.best_streaks.set_streaks(detail.best_streaks, detail.colour)
+
+    def _show_latest_weeks(self) -> None:
+        bar = self.calendar.horizontalScrollBar()
+        bar.setValue(bar.maximum())
 
     def _period_clicked(self) -> None:
         self._chosen_period = True
