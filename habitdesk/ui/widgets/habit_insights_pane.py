@@ -419,7 +419,7 @@ class HabitInsightsPane(QScrollArea):
             # Another habit: this year on top and, when the pane is too narrow for a whole
             # year, its latest weeks in view (once the scroll area has taken the new size).
             self.calendar.verticalScrollBar().setValue(0)
-            QTimer.singleShot(0, self._show_latest_weeks)
+            QTimer.singleShot(0, self, self._show_latest_weeks)  # dropped if the pane is gone
         if not same_habit and not self._chosen_period:
             self.by_month = len(detail.weeks) > _WEEKS_BY_DEFAULT
             (self.month_button if self.by_month else self.week_button).setChecked(True)
