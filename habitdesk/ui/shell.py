@@ -69,6 +69,9 @@ class Shell(QObject):
         self.window.restore_state()
         if show:
             self.window.show()
+            # The window paints in a turn of its own, before the core opens (one long turn
+            # of both kept the loop from answering for up to ≈70 ms).
+            await asyncio.sleep(0)
         if self.before_connect is not None and not await self.before_connect():
             self.ready.emit()
             return
