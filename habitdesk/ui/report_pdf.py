@@ -71,10 +71,10 @@ _RULE = QColor("#BBBBBB")
 _PAPER = QColor("#FFFFFF")
 
 # Sizes in points.
-_ROW = 12.0
-_HEAD = 24.0
-_GROUP = 12.0
-_GAP = 12.0
+_ROW = 11.5
+_HEAD = 22.0
+_GROUP = 11.0
+_GAP = 10.0
 _NOTE_LINES = 4  # more notes than this are summed up as "and N more"
 
 
@@ -247,11 +247,11 @@ class _Layout:
                     f"As of {_day_text(report.today)}: {report.upcoming_days} {days} still to come"
                 )
                 p.drawText(QRectF(0, y + 27, self.width, 14), Qt.AlignmentFlag.AlignRight, note)
-            self._legend(p, y + 44)
+            self._legend(p, y + 43)
             p.setPen(QPen(_INK, 0.8))
-            p.drawLine(QPointF(0, y + 58), QPointF(self.width, y + 58))
+            p.drawLine(QPointF(0, y + 56), QPointF(self.width, y + 56))
 
-        return _Piece(66.0, paint)
+        return _Piece(62.0, paint)
 
     def _legend(self, p: QPainter, y: float) -> None:
         x = 0.0
