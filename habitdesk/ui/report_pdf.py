@@ -46,7 +46,7 @@ from habitdesk.core.schemas.report import (
 )
 
 RESOLUTION = 300  # dots per inch: crisp text and lines on any printer
-MARGIN = 36.0  # points: half an inch all round
+MARGIN = 28.0  # points: 10 mm all round, inside what any printer can print
 EMOJI_FAMILY = "Noto Color Emoji"
 
 SYMBOLS = {
@@ -71,7 +71,7 @@ _RULE = QColor("#BBBBBB")
 _PAPER = QColor("#FFFFFF")
 
 # Sizes in points.
-_ROW = 11.5
+_ROW = 10.5
 _HEAD = 22.0
 _GROUP = 11.0
 _GAP = 10.0

@@ -106,6 +106,19 @@ async def test_each_day_is_judged_by_the_rules_in_force_that_day(
     assert report.upcoming_days == 0
 
 
+async def test_a_finished_weeks_sunday_counts_for_its_streaks(
+    database: Database, fam: FamilyFixture
+) -> None:
+    habit = await new_habit(database, fam)
+    for day in LAST_WEEK.days[:6]:
+        await mark(database, habit, day, status="done")
+    report = await WeekReportService(database).week_report(ADMIN, fam.family.id, LAST_WEEK)
+    (row,) = member(report, fam.child.user_id).habits
+    assert row.days[-1].status is MISSED
+    # Sunday is over: the six days in a row are no longer the current streak.
+    assert (row.streak.current, row.streak.best) == (0, 6)
+
+
 async def test_numeric_habits_carry_value_and_target(
     database: Database, fam: FamilyFixture
 ) -> None:

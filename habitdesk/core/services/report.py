@@ -125,6 +125,10 @@ class _Week:
         self.today = today
         # The last day with a verdict: the Sunday, or today in the current week.
         self.judged_end = min(week.sunday, today)
+        # The streak rules leave their `today` open (not done yet breaks nothing). A finished
+        # week's Sunday is over, so its streaks are judged as of the Monday after, with nothing
+        # recorded past the Sunday.
+        self.streaks_as_of = today if today <= week.sunday else week.sunday + timedelta(days=1)
 
     def habit_cells(self, days: HabitDays) -> list[_Judged]:
         outcomes = habit_outcomes(days)
@@ -186,7 +190,7 @@ class _Week:
         done_days = [ordinal + i for i, s in enumerate(laid.statuses) if s is DayStatus.DONE]
         skipped = [ordinal + i for i, s in enumerate(laid.statuses) if s is DayStatus.SKIPPED]
         versions = [_WeekdayRules(v.effective_from, v.number, v.weekdays) for v in routine.versions]
-        judgement = streak_rules.judge_ordinals(versions, done_days, skipped, self.judged_end)
+        judgement = streak_rules.judge_ordinals(versions, done_days, skipped, self.streaks_as_of)
         return cells, streak_rules.streaks(judgement, 1)
 
 
@@ -379,7 +383,7 @@ def _habit_rows(
                 days=tuple(j.cell for j in cells),
                 done=done,
                 due=due,
-                streak=_streak(_habit_streaks(d.versions, days, span.judged_end)),
+                streak=_streak(_habit_streaks(d.versions, days, span.streaks_as_of)),
             )
         )
         for day, i in week_index:
