@@ -84,13 +84,13 @@ def test_a_conflict_offers_reload_which_shows_the_saved_habit(
 
     assert editor.isVisible()  # refused: nothing of ours was written
     assert editor.conflict.isVisibleTo(editor)
-    assert editor.conflict_text.text().startswith("Someone else changed this habit")
+    assert editor.conflict.text.text().startswith("Someone else changed this habit")
     assert not editor.save_button.isEnabled()  # saving again would conflict again
-    assert editor.reload_button.hasFocus()
+    assert editor.conflict.reload_button.hasFocus()
     saved = run(core.habits.get_habit(walk.id))
     assert (saved.name, saved.target_value) == ("Daily walk", 10000)
 
-    qtbot.keyClick(editor.reload_button, Qt.Key.Key_Space)
+    qtbot.keyClick(editor.conflict.reload_button, Qt.Key.Key_Space)
     settle(run, context)
 
     assert editor.isVisible()  # the dialog stays open with their version
@@ -124,9 +124,9 @@ def test_reload_of_a_habit_removed_meanwhile_says_so(
     assert editor.conflict.isVisibleTo(editor)
     run(core.habits.remove_habit(ADMIN, walk.id))
 
-    qtbot.mouseClick(editor.reload_button, LEFT)
+    qtbot.mouseClick(editor.conflict.reload_button, LEFT)
     settle(run, context)
 
     assert editor.isVisible()
     assert editor.error_text("general").startswith("That habit does not exist")
-    assert editor.reload_button.isEnabled()
+    assert editor.conflict.reload_button.isEnabled()

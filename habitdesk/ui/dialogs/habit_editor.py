@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -46,6 +45,7 @@ from habitdesk.ui.qtmodels.habits_model import rules_summary
 from habitdesk.ui.qtmodels.members_model import avatar_pixmap
 from habitdesk.ui.tasks import Conflict, or_conflict
 from habitdesk.ui.widgets.colour_button import ColourPicker
+from habitdesk.ui.widgets.conflict_notice import ConflictNotice
 from habitdesk.ui.widgets.weekday_picker import WeekdayPicker
 
 # Message labels as the core writes them ("Unit: …") → the field they belong to.
@@ -365,23 +365,12 @@ class HabitEditor(QDialog):
         root.addWidget(self.general_error)
         # Someone else saved the habit while this dialog was open: their change is offered
         # rather than overwritten (as the family screen does).
-        self.conflict = QFrame()
+        self.conflict = ConflictNotice("Reload habit", card=True)
         self.conflict.setObjectName("habitConflict")
-        self.conflict.setProperty("card", True)
-        conflict_layout = QHBoxLayout(self.conflict)
-        conflict_layout.setContentsMargins(10, 6, 6, 6)
-        self.conflict_text = QLabel()
-        self.conflict_text.setWordWrap(True)
-        self.conflict_text.setProperty("fieldError", True)
-        self.conflict_text.setAccessibleName("Conflict")
-        self.reload_button = QPushButton("Reload")
-        self.reload_button.setAccessibleName("Reload habit")
-        self.reload_button.setToolTip("Show the habit as it is saved now; your edits are lost")
-        self.reload_button.setAutoDefault(False)
-        self.reload_button.clicked.connect(self.reload)
-        conflict_layout.addWidget(self.conflict_text, 1)
-        conflict_layout.addWidget(self.reload_button, 0, Qt.AlignmentFlag.AlignTop)
-        self.conflict.hide()
+        self.conflict.reload_button.setToolTip(
+            "Show the habit as it is saved now; your edits are lost"
+        )
+        self.conflict.reload_requested.connect(self.reload)
         root.addWidget(self.conflict)
         self.reload_task: asyncio.Task[None] | None = None
         self.read_only_note = QLabel("🔒  Only a parent can change habits.")
@@ -720,10 +709,8 @@ class HabitEditor(QDialog):
         self.saved.emit(result.value)
 
     def show_conflict(self, message: str) -> None:
-        self.conflict_text.setText(message)
-        self.conflict.show()
         self.save_button.setEnabled(False)  # reload first: saving again would conflict again
-        self.reload_button.setFocus()
+        self.conflict.show_message(message)
         self._fit()
 
     def reload(self) -> asyncio.Task[None] | None:
@@ -731,11 +718,11 @@ class HabitEditor(QDialog):
         core, habit = self.context.core, self.habit
         if core is None or habit is None or self.reload_task is not None:
             return None
-        self.reload_button.setEnabled(False)
+        self.conflict.reload_button.setEnabled(False)
 
         def failed(message: str) -> None:
             self.reload_task = None
-            self.reload_button.setEnabled(True)
+            self.conflict.reload_button.setEnabled(True)
             self.show_errors(message)
 
         self.reload_task = self.context.tasks.read(
@@ -752,7 +739,7 @@ class HabitEditor(QDialog):
         self.colour_picker.set_colour(habit.colour)
         self._fill()
         self.conflict.hide()
-        self.reload_button.setEnabled(True)
+        self.conflict.reload_button.setEnabled(True)
         self._clear_errors()
         self.save_button.setEnabled(self._editable)
         self._rules_edited()

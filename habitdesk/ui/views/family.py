@@ -45,6 +45,7 @@ from habitdesk.ui.qtmodels.members_model import ROLE_LABELS, MembersTableModel
 from habitdesk.ui.tasks import Conflict, or_conflict
 from habitdesk.ui.views.base import View
 from habitdesk.ui.widgets.colour_button import SWATCHES
+from habitdesk.ui.widgets.conflict_notice import ConflictNotice
 
 DAY_END_CHOICES = (
     (0, "Midnight"),
@@ -285,20 +286,11 @@ class FamilyView(View):
         )
         layout.addLayout(grid)
 
-        self.settings_conflict = QFrame()
+        self.settings_conflict = ConflictNotice("Reload family settings")
         self.settings_conflict.setObjectName("settingsConflict")
-        conflict_layout = QHBoxLayout(self.settings_conflict)
-        conflict_layout.setContentsMargins(0, 0, 0, 0)
-        self.conflict_text = QLabel()
-        self.conflict_text.setProperty("fieldError", True)
-        self.conflict_text.setWordWrap(True)
-        self.conflict_text.setAccessibleName("Conflict")
-        self.reload_button = QPushButton("Reload")
-        self.reload_button.setAccessibleName("Reload family settings")
-        self.reload_button.clicked.connect(self.reload_settings)
-        conflict_layout.addWidget(self.conflict_text, 1)
-        conflict_layout.addWidget(self.reload_button, 0, Qt.AlignmentFlag.AlignTop)
-        self.settings_conflict.hide()
+        self.settings_conflict.reload_requested.connect(self.reload_settings)
+        self.conflict_text = self.settings_conflict.text
+        self.reload_button = self.settings_conflict.reload_button
         layout.addWidget(self.settings_conflict)
         self.settings_general_error = _field_error("Family settings")
         layout.addWidget(self.settings_general_error)
@@ -637,10 +629,8 @@ class FamilyView(View):
         self._update_enabled()
 
     def _show_conflict(self, message: str) -> None:
-        self.conflict_text.setText(message)
-        self.settings_conflict.show()
+        self.settings_conflict.show_message(message)
         self._update_enabled()
-        self.reload_button.setFocus()
 
     def reload_settings(self) -> Any:
         """Drop the edits and show the family as it is now (after a conflict)."""
