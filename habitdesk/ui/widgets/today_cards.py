@@ -78,6 +78,9 @@ class MemberCard(QFrame):
         self.user_id = member.user_id
         self.shape = card_shape(day)
         self.setProperty("card", True)
+        # First, before any row: each widget is then styled once as it is made. Set last (a
+        # second pass over the finished tree) it took ≈25 % longer to make a card and show it.
+        self.setStyleSheet(card_style_sheet(colour))
         self.setObjectName(f"memberCard-{member.user_id}")
         self.setAccessibleName(f"{member.full_name}'s day")
 
@@ -156,11 +159,11 @@ class MemberCard(QFrame):
         self._blocks: dict[UUID, RoutineBlock] = {}
         self._rows: dict[UUID, HabitRow] = {}
         for item in day.routines + day.not_due_routines:
-            block = RoutineBlock(item)
+            block = RoutineBlock(item, self)
             self.routine_blocks.append(block)
             self._blocks[item.routine.id] = block
         for habit in day.habits + day.not_due_habits:
-            row = HabitRow(habit)
+            row = HabitRow(habit, self)
             self.habit_rows.append(row)
             self._rows[habit.habit.id] = row
 
@@ -198,8 +201,6 @@ class MemberCard(QFrame):
         self._arranged: Hashable = None
         self._arrange(day)
         self._fold(False)
-        # Last: one polish of the finished tree instead of one per widget as it is added.
-        self.setStyleSheet(card_style_sheet(colour))
 
     def _arrange(self, day: MemberDayRead) -> None:
         """Rows into their sections, in the day's order (moving only what must move)."""
