@@ -41,6 +41,8 @@ from habitdesk.core.models import (
     RewardRedemption,
     Routine,
     RoutineRun,
+    RoutineStep,
+    RoutineStepCheck,
 )
 from habitdesk.core.models.base import utcnow
 from habitdesk.core.schemas.people import MemberRead
@@ -56,9 +58,8 @@ from habitdesk.core.schemas.report import (
     ReportStreak,
     WeekReportRead,
 )
-from habitdesk.core.schemas.routines import RoutineRunRead
 from habitdesk.core.services.base import READERS, Actor, Service, family_and_role
-from habitdesk.core.services.routines import _run_reads
+from habitdesk.core.services.habit_queries import collector_paused
 from habitdesk.core.services.stats import (
     _entry_rows,
     _habit_defs,
@@ -86,6 +87,17 @@ class _Judged:
     cell: ReportCell
     done: bool = False
     due: bool = False
+
+
+@dataclass(frozen=True)
+class _WeekRun:
+    """A run of the week: whose, and how many of its version's steps were checked."""
+
+    routine_id: UUID
+    user_id: UUID
+    day: date
+    done: int
+    total: int
 
 
 @dataclass(frozen=True)
@@ -158,7 +170,7 @@ class _Week:
         return cells
 
     def routine_cells(
-        self, routine: _RoutineDef, runs: dict[date, RoutineRunRead]
+        self, routine: _RoutineDef, runs: dict[date, _WeekRun]
     ) -> tuple[list[_Judged], streak_rules.HabitStreaks]:
         laid = routine_days(routine.versions, routine.runs, self.judged_end)
         outcomes = routine_outcomes(laid)
@@ -239,11 +251,14 @@ class WeekReportService(Service):
         # Habits whose rules begin after the week have nothing in it (and `_lay_out` needs
         # every habit to have begun by the last day it lays out).
         begun = [d for d in habits if _habit_first(d) <= span.judged_end]
-        laid = _lay_out(begun, rows, span.judged_end, notes=True)
-        starts = [*(_habit_first(d) for d in habits), *(d.start for d in laid)]
-        _check_history(family, wanted, starts, routines)
-        habits = begun
-        return _report(family, span, members, habits, laid, routines, runs, earned, approved, own)
+        # Years of days as lists of objects: the same collector pause as the statistics take.
+        with collector_paused():
+            laid = _lay_out(begun, rows, span.judged_end, notes=True)
+            starts = [*(_habit_first(d) for d in habits), *(d.start for d in laid)]
+            _check_history(family, wanted, starts, routines)
+            return _report(
+                family, span, members, begun, laid, routines, runs, earned, approved, own
+            )
 
 
 def _check_started(week: IsoWeek, today: date) -> None:
@@ -279,13 +294,31 @@ def _routine_first(routine: _RoutineDef) -> date:
 # --- reading ----------------------------------------------------------------------------------
 
 
-async def _week_runs(session: AsyncSession, family_id: UUID, week: IsoWeek) -> list[RoutineRunRead]:
-    return await _run_reads(
-        session,
-        Routine.family_id == family_id,
-        RoutineRun.day >= week.monday,
-        RoutineRun.day <= week.sunday,
+async def _week_runs(session: AsyncSession, family_id: UUID, week: IsoWeek) -> list[_WeekRun]:
+    """The week's runs with their checked and total steps, counted in the database (one row per
+    run, instead of loading every run, check and step as objects)."""
+    checked = (
+        select(func.count(RoutineStepCheck.id))
+        .where(RoutineStepCheck.run_id == RoutineRun.id, RoutineStepCheck.deleted_at.is_(None))
+        .scalar_subquery()
     )
+    steps = (
+        select(func.count(RoutineStep.id))
+        .where(RoutineStep.version_id == RoutineRun.version_id)
+        .scalar_subquery()
+    )
+    rows = await session.execute(
+        select(RoutineRun.routine_id, RoutineRun.user_id, RoutineRun.day, checked, steps)
+        .join(Routine, Routine.id == RoutineRun.routine_id)
+        .where(
+            Routine.family_id == family_id,
+            Routine.deleted_at.is_(None),
+            RoutineRun.deleted_at.is_(None),
+            RoutineRun.day >= week.monday,
+            RoutineRun.day <= week.sunday,
+        )
+    )
+    return [_WeekRun(r, u, d, int(c or 0), int(t or 0)) for r, u, d, c, t in rows.all()]
 
 
 def _week_instants(family: Family, week: IsoWeek) -> tuple[datetime, datetime]:
@@ -394,9 +427,9 @@ def _habit_rows(
 
 
 def _routine_rows(
-    span: _Week, routines: Sequence[_RoutineDef], runs: Sequence[RoutineRunRead]
+    span: _Week, routines: Sequence[_RoutineDef], runs: Sequence[_WeekRun]
 ) -> dict[UUID, list[ReportRoutineRow]]:
-    by_routine: dict[UUID, dict[date, RoutineRunRead]] = defaultdict(dict)
+    by_routine: dict[UUID, dict[date, _WeekRun]] = defaultdict(dict)
     for run in runs:
         by_routine[run.routine_id][run.day] = run
     rows: dict[UUID, list[ReportRoutineRow]] = defaultdict(list)
@@ -428,7 +461,7 @@ def _report(
     habits: Sequence[_HabitDef],
     laid: Sequence[HabitDays],
     routines: Sequence[_RoutineDef],
-    runs: Sequence[RoutineRunRead],
+    runs: Sequence[_WeekRun],
     earned: dict[UUID, int],
     approved: dict[UUID, list[ReportRedemption]],
     own: UUID | None,

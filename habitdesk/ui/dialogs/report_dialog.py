@@ -2,7 +2,7 @@
 
 The week's data is read through the task bridge (async, off the UI's back); the PDF is then
 drawn on the UI thread, which `save_pdf` keeps short (measured: the 5-year demo family's week,
-six members and 72 rows over three pages, draws in ≈50 ms; see benchmarks/bench_report.py).
+six members and 72 rows over two pages, draws in ≈20 ms; see benchmarks/bench_report.py).
 """
 
 from __future__ import annotations
