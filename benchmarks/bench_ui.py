@@ -144,7 +144,14 @@ SCREENS = ("today", "family", "routines", "habits", "history", "rewards", "setti
 
 def child_env(data_dir: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env.update(QT_QPA_PLATFORM="offscreen", HABITDESK_DATA_DIR=str(data_dir), PYTHONPATH=str(ROOT))
+    # QSettings of their own: every start opens on Today at the default size, whatever screen
+    # the user's own HabitDesk (or another benchmark) was left on.
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        HABITDESK_DATA_DIR=str(data_dir),
+        PYTHONPATH=str(ROOT),
+        XDG_CONFIG_HOME=str(data_dir / "config"),
+    )
     env.pop("DATABASE_URL", None)
     return env
 
