@@ -62,6 +62,8 @@ class WeeklyReportDialog(QDialog):
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 18, 18, 14)
+        layout.setSpacing(12)
         intro = QLabel(
             "A printable page with every member's week: routines and habits day by day, "
             "the week's completion, streaks, points and notes."
@@ -124,7 +126,7 @@ class WeeklyReportDialog(QDialog):
             button.setAutoDefault(False)
             button.setDefault(False)
         layout.addLayout(buttons)
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(520)
 
     # --- the week -------------------------------------------------------------------------------
 
