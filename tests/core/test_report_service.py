@@ -19,6 +19,7 @@ from habitdesk.core.schemas.habits import HabitRead
 from habitdesk.core.schemas.report import MemberWeekRead, ReportStatus, WeekReportRead
 from habitdesk.core.services.base import Actor
 from habitdesk.core.services.habits import HabitService
+from habitdesk.core.services.people import FamilyService
 from habitdesk.core.services.report import WeekReportService, short_note
 from habitdesk.core.services.routines import RoutineService
 from tests.core.factories import FamilyFixture, make_family
@@ -117,6 +118,16 @@ async def test_a_finished_weeks_sunday_counts_for_its_streaks(
     assert row.days[-1].status is MISSED
     # Sunday is over: the six days in a row are no longer the current streak.
     assert (row.streak.current, row.streak.best) == (0, 6)
+
+
+async def test_a_sunday_week_family_still_gets_the_iso_week_it_asked_for(
+    database: Database, fam: FamilyFixture
+) -> None:
+    await new_habit(database, fam)
+    await FamilyService(database).update_family(ADMIN, fam.family.id, {"week_start": "sunday"})
+    report = await WeekReportService(database).week_report(ADMIN, fam.family.id, LAST_WEEK.label)
+    assert report.days == LAST_WEEK.days and report.days[0].weekday() == 0
+    assert (report.week_start.value, report.heading) == ("sunday", LAST_WEEK.heading)
 
 
 async def test_numeric_habits_carry_value_and_target(
