@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from habitdesk.core.db.database import Database
 from habitdesk.core.domain.days import family_today
@@ -23,6 +20,9 @@ from habitdesk.core.services.people import FamilyService
 from habitdesk.core.services.report import WeekReportService, short_note
 from habitdesk.core.services.routines import RoutineService
 from tests.core.factories import FamilyFixture, make_family
+from tests.core.test_stats_service import count_selects
+from tests.core.test_stats_service import fam as fam  # the same family fixture
+from tests.core.test_stats_service import new_habit as child_habit
 
 DONE, PARTIAL, SKIPPED = ReportStatus.DONE, ReportStatus.PARTIAL, ReportStatus.SKIPPED
 MISSED, NOT_DUE, UPCOMING = ReportStatus.MISSED, ReportStatus.NOT_DUE, ReportStatus.UPCOMING
@@ -36,22 +36,12 @@ def today() -> date:
 
 THIS_WEEK = IsoWeek.of(today())
 LAST_WEEK = THIS_WEEK.shifted(-1)
-
-
-@pytest.fixture
-async def fam(database: Database) -> FamilyFixture:
-    return await make_family(database)
+HISTORY_START = LAST_WEEK.monday - timedelta(days=14)
 
 
 async def new_habit(db: Database, fam: FamilyFixture, **fields: Any) -> HabitRead:
-    data: dict[str, Any] = {
-        "family_id": fam.family.id,
-        "user_id": fam.child.user_id,
-        "name": "Read 20 minutes",
-        "effective_from": LAST_WEEK.monday - timedelta(days=14),
-    }
-    data.update(fields)
-    return (await HabitService(db).create_habit(ADMIN, data)).value
+    """The child's daily habit, begun two weeks before last week (unless told otherwise)."""
+    return await child_habit(db, fam, **{"effective_from": HISTORY_START, **fields})
 
 
 async def mark(db: Database, habit: HabitRead, day: date, **data: Any) -> None:
@@ -60,21 +50,6 @@ async def mark(db: Database, habit: HabitRead, day: date, **data: Any) -> None:
 
 def member(report: WeekReportRead, user_id: Any) -> MemberWeekRead:
     return next(m for m in report.members if m.user_id == user_id)
-
-
-@contextmanager
-def count_selects(db: Database) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", note)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", note)
 
 
 async def test_each_day_is_judged_by_the_rules_in_force_that_day(
@@ -244,7 +219,7 @@ async def test_weeks_without_a_report_are_refused_with_a_clear_message(
     with pytest.raises(InvalidInputError, match=f"{following.label} .* has not begun yet"):
         await service.week_report(ADMIN, fam.family.id, following)
     long_ago = LAST_WEEK.shifted(-10)
-    first = LAST_WEEK.monday - timedelta(days=14)
+    first = HISTORY_START
     with pytest.raises(
         InvalidInputError, match=f"history begins .*choose {IsoWeek.of(first).label} or later"
     ):
