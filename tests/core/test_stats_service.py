@@ -454,12 +454,7 @@ async def test_history_counts_each_habit_and_routine_over_the_whole_range(
 
     assert (found.start, found.end, found.today) == (days_ago(13), today(), today())
     habit, routine = found.items
-    assert (habit.kind, habit.name, habit.schedule, habit.first_day) == (
-        "habit",
-        "Read 20 minutes",
-        "every day",
-        days_ago(13),
-    )
+    assert (habit.kind, habit.name, habit.schedule) == ("habit", "Read 20 minutes", "every day")
     c = habit.counts
     assert (c.done, c.partial, c.missed, c.skipped, c.due) == (6, None, 6, 1, 12)
     assert c.rate == 0.5
@@ -622,10 +617,12 @@ async def test_analytics_and_history_agree_with_each_habits_own_statistics(
     found = await stats.family_analytics(fam.actor(fam.owner), fam.family.id)
     history = await stats.history(fam.actor(fam.owner), fam.family.id)
     items = {i.item_id: i for i in history.items}
+    own_first = {}
     for habit in (screen, read):
         own = await stats.habit_stats(fam.actor(fam.owner), habit.id)
+        own_first[habit.id] = own.first_day
         (insight,) = [h for m in found.members for h in m.habits if h.habit_id == habit.id]
-        assert insight.first_day == own.first_day == items[habit.id].first_day
+        assert insight.first_day == own.first_day
         assert insight.score == pytest.approx(own.score)
         assert (insight.current_streak, insight.best_streak) == (
             own.current_streak,
@@ -634,4 +631,42 @@ async def test_analytics_and_history_agree_with_each_habits_own_statistics(
         assert items[habit.id].counts.skipped == sum(1 for d in own.days if d.status is SKIPPED)
         assert items[habit.id].counts.done == sum(1 for d in own.days if d.status is DONE)
     # The back-filled days start the limit's history before its rules.
-    assert items[screen.id].first_day == days_ago(6)
+    assert own_first[screen.id] == days_ago(6)
+
+
+async def test_a_ranges_history_reads_its_days_and_judges_them_as_the_whole_history_does(
+    database: Database, fam: FamilyFixture
+) -> None:
+    # "3 times in 7 days": whether the range's first days were due depends on the days done
+    # just before it, which the range's read takes in too.
+    weekly = await new_habit(
+        database, fam, name="Swim", freq_num=3, freq_den=7, effective_from=days_ago(30)
+    )
+    await record(database, weekly, {n: "done" for n in (20, 19, 18, 13, 12, 9, 8, 4, 2)})
+    daily = await new_habit(database, fam, name="Read", effective_from=days_ago(30))
+    await record(database, daily, {**{n: "done" for n in range(12, 5, -1)}, 5: "skip"})
+    await make_morning_routine(database, fam)
+    stats = StatsService(database)
+    actor = fam.actor(fam.owner)
+    for first, last in ((10, 3), (11, 0), (4, 4), (30, 1)):
+        history = await stats.history(actor, fam.family.id, days_ago(first), days_ago(last))
+        analytics = await stats.family_analytics(
+            actor, fam.family.id, days_ago(first), days_ago(last)
+        )
+        whole = {h.habit_id: h for m in analytics.members for h in m.habits}
+        whole_routines = {r.routine_id: r for m in analytics.members for r in m.routines}
+        for item in history.items:
+            counts = item.counts
+            if item.kind == "habit":
+                expected = whole[item.item_id].completion
+            else:
+                expected = whole_routines[item.item_id].completion
+            assert (counts.done, counts.due) == (expected.done, expected.due), (item.name, first)
+    # Streaks are those of the range, its days only: Swim's windows (13-12-9, 12-9-8, 9-8-4,
+    # 8-4-2) hold 13 to 2 days ago, of which 9 to 2 are in the range; Read holds 9 to 6 only.
+    history = await stats.history(actor, fam.family.id, days_ago(9), days_ago(1))
+    child = next(m for m in history.members if m.user_id == fam.child.user_id)
+    assert child.best_streak is not None
+    assert (child.best_streak.habit_name, child.best_streak.length) == ("Swim", 8)
+    assert (child.best_streak.start, child.best_streak.end) == (days_ago(9), days_ago(2))
+    assert child.current_streak is not None and child.current_streak.habit_name == "Swim"

@@ -276,12 +276,13 @@ class HistoryItemRead(ReadModel):
     archived: bool
     # How it is scheduled now ("every day", "Mon–Fri", "at least 20 min, 3 times in 7 days").
     schedule: str
-    first_day: date
     counts: RangeCountsRead
 
 
 class StreakHighlightRead(ReadModel):
-    """One habit's streak, for a member's highlights."""
+    """One habit's streak, for a member's highlights: judged on the range's days (and, for an
+    "X times in Y days" habit, the Y − 1 days before them), so with everything shown it is the
+    habit's own streak."""
 
     habit_id: UUID
     habit_name: str
@@ -295,8 +296,8 @@ class HistoryMemberRead(ReadModel):
     full_name: str
     role: Role
     totals: HistoryTotalsRead
-    # The longest streak still running at the range's end, and the longest one ever up to it,
-    # among the member's habits (None without one).
+    # Among the member's habits, the longest streak still running at the range's end and the
+    # longest one in the range (None without one); see StreakHighlightRead.
     current_streak: StreakHighlightRead | None
     best_streak: StreakHighlightRead | None
 

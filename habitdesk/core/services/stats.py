@@ -39,10 +39,12 @@ from habitdesk.core.domain.completion import (
     routine_outcomes,
 )
 from habitdesk.core.domain.days import family_today
+from habitdesk.core.domain.habit_rules import Rules
 from habitdesk.core.domain.history_days import (
     DayStatus,
     HabitDays,
     Outcome,
+    RoutineDays,
     history_start,
     routine_days,
     routine_run_status,
@@ -228,7 +230,11 @@ async def _habit_defs(
 
 
 async def _routine_defs(
-    session: AsyncSession, family_id: UUID, user_id: UUID | None, end: date
+    session: AsyncSession,
+    family_id: UUID,
+    user_id: UUID | None,
+    end: date,
+    start: date | None = None,
 ) -> list[_RoutineDef]:
     """Routines with their versions' weekdays and their runs up to `end`, in two statements.
 
@@ -296,6 +302,8 @@ async def _routine_defs(
     )
     if user_id is not None:
         run_query = run_query.where(Routine.user_id == user_id)
+    if start is not None:
+        run_query = run_query.where(_R.day >= start)
     rows = (await session.execute(run_query)).all()
     owner = {raw: routines.get(uuid_of(raw)) for raw in {row[0] for row in rows}}
     days = {raw: day_of(raw) for raw in {row[1] for row in rows}}
@@ -428,7 +436,11 @@ def _day_ordinal(text: str) -> int:
 
 
 async def _entry_groups(
-    session: AsyncSession, family_id: UUID, user_id: UUID | None, end: date
+    session: AsyncSession,
+    family_id: UUID,
+    user_id: UUID | None,
+    end: date,
+    start: date | None = None,
 ) -> Sequence[Sequence[Any]]:
     """(habit id, days, statuses, values) per habit with entries up to `end`, each of the last
     three one text of comma-separated items in the same order.
@@ -456,15 +468,20 @@ async def _entry_groups(
     )
     if user_id is not None:
         query = query.where(Habit.user_id == user_id)
+    if start is not None:
+        query = query.where(ENTRY.day >= start)
     return (await connection.execute(query)).all()
 
 
 def _lay_out_groups(
-    defs: Sequence[_HabitDef], groups: Sequence[Sequence[Any]], end: date
+    defs: Sequence[_HabitDef],
+    groups: Sequence[Sequence[Any]],
+    end: date,
+    start: date | None = None,
 ) -> list[HabitDays]:
-    """Each habit's `HabitDays` from its first day (its first rules, or an earlier entry) to
-    `end`, from `_entry_groups`. Values are kept for numeric habits only (their scores need
-    them); the other habits' values are None."""
+    """Each habit's `HabitDays` from its first day (its first rules, or an earlier entry) — or
+    from `start` when that is later — to `end`, from `_entry_groups`. Values are kept for
+    numeric habits only (their scores need them); the other habits' values are None."""
     split = {
         uuid_of(raw): (days.split(_FOLD), statuses, values)
         for raw, days, statuses, values in groups
@@ -481,6 +498,9 @@ def _lay_out_groups(
         if found is not None:
             ordinals = list(map(ordinal.__getitem__, found[0]))
             first = min(first, min(ordinals))
+        if start is not None:
+            first = max(first, start.toordinal())  # the entries were read from `start` on
+        if found is not None:
             indices = list(map(sub, ordinals, repeat(first)))
         size = max(0, last - first + 1)
         statuses: list[DayStatus] = [_NONE] * size
@@ -497,14 +517,14 @@ def _lay_out_groups(
             )
             if any(v.kind is HabitKind.NUMERIC for v in d.versions):
                 deque(map(values.__setitem__, indices, map(float, found[2].split(_FOLD))), 0)
-        start = date.fromordinal(first)
+        first_day = date.fromordinal(first)
         laid.append(
             HabitDays(
-                start=start,
+                start=first_day,
                 statuses=statuses,
                 values=values,
                 notes=[None] * size,
-                spans=rule_spans(d.versions, start),
+                spans=rule_spans(d.versions, first_day),
             )
         )
     return laid
@@ -518,13 +538,26 @@ def _streak_read(streak: streak_rules.Streak) -> StreakRead:
 
 
 def _habit_streaks(
-    versions: Sequence[HabitVersionRead], days: HabitDays, end: date
+    versions: Sequence[streak_rules.RuledVersion],
+    days: HabitDays,
+    end: date,
+    since: date | None = None,
 ) -> streak_rules.HabitStreaks:
+    """Current and best streaks as of `end`; with `since`, only days from `since` on count
+    (the days before it still judged, so that windows reaching into them hold)."""
     base = days.start.toordinal()
     ordinals = range(base, base + len(days))
     done = list(compress(ordinals, map(_DONE.__eq__, days.statuses)))
     skipped = list(compress(ordinals, map(_SKIPPED.__eq__, days.statuses)))
     judgement = streak_rules.judge_ordinals(versions, done, skipped, end)
+    if since is not None:
+        first = since.toordinal()
+        judgement = streak_rules.Judgement(
+            max(since, judgement.first) if judgement.first else None,
+            judgement.today,
+            frozenset(o for o in judgement.held if o >= first),
+            frozenset(o for o in judgement.broken if o >= first),
+        )
     return streak_rules.streaks(judgement, BEST_STREAKS)
 
 
@@ -783,9 +816,14 @@ class StatsService(Service):
             if user_id is not None and not members:
                 raise NotFoundError("That person is not a member of this family.")
             habits = await _habit_defs(session, family_id, user_id)
-            rows = await _entry_groups(session, family_id, user_id, end)
-            routines = await _routine_defs(session, family_id, user_id, end)
-        return _Fetched(family, today, members, habits, rows, routines, start, end)
+            read_from = None
+            if start is not None:
+                # A range reads its own days (and a window's worth before them), not years.
+                window = max((v.freq_den for d in habits for v in d.versions), default=1)
+                read_from = start - timedelta(days=window - 1)
+            rows = await _entry_groups(session, family_id, user_id, end, read_from)
+            routines = await _routine_defs(session, family_id, user_id, end, read_from)
+        return _Fetched(family, today, members, habits, rows, routines, start, end, read_from)
 
     # --- every habit's history (the CSV export) -------------------------------------------------
 
@@ -950,16 +988,40 @@ class _JudgedHabit:
     streaks: streak_rules.HabitStreaks
 
 
+@dataclass(frozen=True)
+class _VersionFrom:
+    """A version of a habit's rules as in force from a later day: judging streaks from the
+    range's first day (a version begun before it rules from there)."""
+
+    effective_from: date
+    number: int
+    version: HabitVersionRead
+
+    def rules(self) -> Rules:
+        return self.version.rules()
+
+
 def _judge_habits(
-    habits: list[_HabitDef], rows: Sequence[Sequence[Any]], end: date, open_day: date | None
+    habits: list[_HabitDef],
+    rows: Sequence[Sequence[Any]],
+    end: date,
+    open_day: date | None,
+    read_from: date | None,
+    start: date | None,
 ) -> list[_JudgedHabit]:
-    laid = _lay_out_groups(habits, rows, end)
-    return [
-        _JudgedHabit(
-            d, days.start, habit_outcomes(days, open_day), _habit_streaks(d.versions, days, end)
-        )
-        for d, days in zip(habits, laid, strict=True)
-    ]
+    """Each habit's outcomes and streaks, from the days read (from `read_from` on); the
+    streaks count the range's days only (from `start` on)."""
+    laid = _lay_out_groups(habits, rows, end, read_from)
+    judged = []
+    for d, days in zip(habits, laid, strict=True):
+        versions: Sequence[streak_rules.RuledVersion] = d.versions
+        if read_from is not None:
+            versions = [
+                _VersionFrom(max(v.effective_from, read_from), v.number, v) for v in d.versions
+            ]
+        found = _habit_streaks(versions, days, end, start)
+        judged.append(_JudgedHabit(d, days.start, habit_outcomes(days, open_day), found))
+    return judged
 
 
 @dataclass(frozen=True)
@@ -974,11 +1036,25 @@ class _Fetched:
     routines: list[_RoutineDef]
     start: date | None
     end: date
+    # Where the days were read from: the range's start less the longest "X times in Y days"
+    # window (the days before it decide whether its first days were due); None for everything.
+    read_from: date | None
+
+
+def _routine_days_from(routine: _RoutineDef, end: date, start: date | None) -> RoutineDays:
+    """A routine's days from its first one (or `start`, when later) to `end`."""
+    first = min([*(v.effective_from for v in routine.versions), *(d for d, _s in routine.runs)])
+    return routine_days(
+        routine.versions, routine.runs, end, first if start is None else max(first, start)
+    )
 
 
 def _history_of(fetched: _Fetched) -> HistoryRead:
     open_day = fetched.today if fetched.end == fetched.today else None
-    return history_read(fetched, _judge_habits(fetched.habits, fetched.rows, fetched.end, open_day))
+    judged = _judge_habits(
+        fetched.habits, fetched.rows, fetched.end, open_day, fetched.read_from, fetched.start
+    )
+    return history_read(fetched, judged)
 
 
 class _Totals:
@@ -1036,7 +1112,7 @@ def _highlight(d: _HabitDef, streak: streak_rules.Streak) -> StreakHighlightRead
 def history_read(judged: _Fetched, habits: list[_JudgedHabit]) -> HistoryRead:
     """The History screen's read-model from what was fetched, its habits judged (no I/O)."""
     family, members, end = judged.family, judged.members, judged.end
-    routine_laid = [routine_days(r.versions, r.runs, end) for r in judged.routines]
+    routine_laid = [_routine_days_from(r, end, judged.read_from) for r in judged.routines]
     start = judged.start or range_start(
         [h.start for h in habits] + [r.start for r in routine_laid], end
     )
@@ -1077,7 +1153,6 @@ def history_read(judged: _Fetched, habits: list[_JudgedHabit]) -> HistoryRead:
                 colour=d.habit.colour,
                 archived=d.habit.archived,
                 schedule=describe_rules(latest.rules()),
-                first_day=habit.start,
                 counts=_range_counts(counts),
             )
         )
@@ -1098,7 +1173,6 @@ def history_read(judged: _Fetched, habits: list[_JudgedHabit]) -> HistoryRead:
                 colour=None,
                 archived=r.routine.archived,
                 schedule=describe_weekdays(latest_weekdays),
-                first_day=rdays.start,
                 counts=_range_counts(counts),
             )
         )
