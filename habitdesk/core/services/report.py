@@ -14,11 +14,13 @@ with their steps, the points earned in the week and the rewards approved in it.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -233,32 +235,72 @@ class WeekReportService(Service):
         or that ends before the family's history begins, is refused with InvalidInputError.
         """
         wanted = parse_iso_week(week) if isinstance(week, str) else week
-        async with self.db.read() as session:
-            family, role = await family_and_role(
-                session, actor, family_id, READERS, "see the weekly report"
-            )
-            today = family_today(family.time_zone, family.day_start_hour, self._clock())
-            _check_started(wanted, today)
-            span = _Week(wanted, today)
-            members = await _members(session, family_id)
-            habits = await _habit_defs(session, family_id, None)
-            rows = await _entry_rows(session, family_id, None, span.judged_end, notes=True)
-            routines = await _routine_defs(session, family_id, None, span.judged_end)
-            runs = await _week_runs(session, family_id, wanted) if routines else []
-            own = actor.user_id if role is Role.CHILD else None
-            earned = await _points_earned(session, family, wanted, own)
-            approved = await _rewards_approved(session, family, wanted, own)
-        # Habits whose rules begin after the week have nothing in it (and `_lay_out` needs
-        # every habit to have begun by the last day it lays out).
-        begun = [d for d in habits if _habit_first(d) <= span.judged_end]
-        # Years of days as lists of objects: the same collector pause as the statistics take.
+        # Years of rows stay alive from the read to the end of the judging: the cyclic collector
+        # rests meanwhile (as for the statistics), and the judging (tens of milliseconds for
+        # years of sixty habits) runs in a worker thread, off the caller's event loop (the UI).
         with collector_paused():
-            laid = _lay_out(begun, rows, span.judged_end, notes=True)
-            starts = [*(_habit_first(d) for d in habits), *(d.start for d in laid)]
-            _check_history(family, wanted, starts, routines)
-            return _report(
-                family, span, members, begun, laid, routines, runs, earned, approved, own
-            )
+            async with self.db.read() as session:
+                family, role = await family_and_role(
+                    session, actor, family_id, READERS, "see the weekly report"
+                )
+                today = family_today(family.time_zone, family.day_start_hour, self._clock())
+                _check_started(wanted, today)
+                span = _Week(wanted, today)
+                own = actor.user_id if role is Role.CHILD else None
+                read = _Read(
+                    family=family,
+                    members=await _members(session, family_id),
+                    habits=await _habit_defs(session, family_id, None),
+                    rows=await _entry_rows(session, family_id, None, span.judged_end, notes=True),
+                    routines=await _routine_defs(session, family_id, None, span.judged_end),
+                    earned=await _points_earned(session, family, wanted, own),
+                    approved=await _rewards_approved(session, family, wanted, own),
+                    own=own,
+                )
+                if read.routines:
+                    read.runs = await _week_runs(session, family_id, wanted)
+            held = [read]
+            found = await asyncio.to_thread(_judged_report, span, held[0])
+            # The rows go while the collector still rests: it has nothing of them to walk.
+            held.clear()
+            del read
+        return found
+
+
+@dataclass
+class _Read:
+    """Everything the report is built from, read in the one transaction."""
+
+    family: Family
+    members: list[MemberRead]
+    habits: list[_HabitDef]
+    rows: Sequence[Sequence[Any]]
+    routines: list[_RoutineDef]
+    earned: dict[UUID, int]
+    approved: dict[UUID, list[ReportRedemption]]
+    own: UUID | None  # a child's report: points and rewards only for this member
+    runs: list[_WeekRun] = field(default_factory=list)
+
+
+def _judged_report(span: _Week, read: _Read) -> WeekReportRead:
+    # Habits whose rules begin after the week have nothing in it (and `_lay_out` needs every
+    # habit to have begun by the last day it lays out).
+    begun = [d for d in read.habits if _habit_first(d) <= span.judged_end]
+    laid = _lay_out(begun, read.rows, span.judged_end, notes=True)
+    starts = [*(_habit_first(d) for d in read.habits), *(d.start for d in laid)]
+    _check_history(read.family, span.week, starts, read.routines)
+    return _report(
+        read.family,
+        span,
+        read.members,
+        begun,
+        laid,
+        read.routines,
+        read.runs,
+        read.earned,
+        read.approved,
+        read.own,
+    )
 
 
 def _check_started(week: IsoWeek, today: date) -> None:
