@@ -135,7 +135,7 @@ class _Fonts:
     emoji: QFont | None
 
 
-class _Pen:
+class _Typesetter:
     """Fonts at point sizes, measured against the PDF device."""
 
     def __init__(self, writer: QPdfWriter) -> None:
@@ -212,11 +212,11 @@ class _Block:
 
 
 class _Layout:
-    def __init__(self, report: WeekReportRead, pen: _Pen, width: float) -> None:
+    def __init__(self, report: WeekReportRead, type_: _Typesetter, width: float) -> None:
         self.report = report
-        self.pen = pen
+        self.type = type_
         self.width = width
-        self.fonts = pen.fonts
+        self.fonts = type_.fonts
         # Columns: item name | seven days | week | streak.
         self.week_width = 40.0
         self.streak_width = 66.0
@@ -263,7 +263,7 @@ class _Layout:
             p.setFont(self.fonts.small)
             p.setPen(_MUTED)
             p.drawText(QRectF(x, y, 80, 11), Qt.AlignmentFlag.AlignVCenter, label)
-            x += self.pen.width(self.fonts.small, label) + 12
+            x += self.type.width(self.fonts.small, label) + 12
         p.drawText(QRectF(x, y, 160, 11), Qt.AlignmentFlag.AlignVCenter, "blank: still to come")
 
     def continued(self) -> _Piece:
@@ -315,7 +315,7 @@ class _Layout:
             p.setPen(_INK)
             name = member.full_name + (" (continued)" if continued else "")
             p.drawText(QRectF(x, y, self.width / 2, _HEAD - 4), Qt.AlignmentFlag.AlignVCenter, name)
-            x += self.pen.width(fonts.name, name) + 8
+            x += self.type.width(fonts.name, name) + 8
             p.setFont(fonts.small)
             p.setPen(_MUTED)
             p.drawText(
@@ -383,21 +383,21 @@ class _Layout:
             p.setPen(_INK)
             name_room = self.name_width - 8
             if target:
-                target_width = min(self.pen.width(fonts.small, target) + 4, name_room / 2)
+                target_width = min(self.type.width(fonts.small, target) + 4, name_room / 2)
                 name_room -= target_width
                 p.setFont(fonts.small)
                 p.setPen(_MUTED)
                 p.drawText(
                     QRectF(4 + name_room, y, target_width, _ROW),
                     Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                    self.pen.elide(fonts.small, target, target_width),
+                    self.type.elide(fonts.small, target, target_width),
                 )
                 p.setFont(fonts.body)
                 p.setPen(_INK)
             p.drawText(
                 QRectF(4, y, name_room, _ROW),
                 Qt.AlignmentFlag.AlignVCenter,
-                self.pen.elide(fonts.body, row.name, name_room),
+                self.type.elide(fonts.body, row.name, name_room),
             )
             for x, cell in zip(self.day_x, row.days, strict=True):
                 box = QRectF(x + 1, y + 1, self.day_width - 2, _ROW - 2)
@@ -414,7 +414,7 @@ class _Layout:
                     p.drawText(
                         QRectF(x + 11, y, self.day_width - 12, _ROW),
                         Qt.AlignmentFlag.AlignCenter,
-                        self.pen.elide(fonts.small, extra, self.day_width - 12),
+                        self.type.elide(fonts.small, extra, self.day_width - 12),
                     )
                 else:
                     p.setFont(fonts.symbol)
@@ -467,13 +467,13 @@ class _Layout:
             got = ", ".join(f"{r.reward_name} ({r.cost} points)" for r in member.rewards)
             facts.append(f"Rewards: {got}")
         for fact in facts:
-            for line in self.pen.wrap(self.fonts.small, fact, self.width - 8):
+            for line in self.type.wrap(self.fonts.small, fact, self.width - 8):
                 pieces.append(self._line(line, _INK, self.fonts.small))
         notes = member.notes
         shown = notes[:_NOTE_LINES]
         for note in shown:
             text = f"{note.day:%a} {note.day.day} · {note.item}: {note.text}"
-            for line in self.pen.wrap(self.fonts.small, text, self.width - 16)[:2]:
+            for line in self.type.wrap(self.fonts.small, text, self.width - 16)[:2]:
                 pieces.append(self._line(line, _MUTED, self.fonts.small, indent=8))
         if len(notes) > len(shown):
             more = len(notes) - len(shown)
@@ -542,8 +542,8 @@ def render_pdf(report: WeekReportRead, path: str | os.PathLike[str]) -> int:
     writer.setTitle(f"{report.family_name} – {report.label}")
     area = writer.pageLayout().paintRect(QPageLayout.Unit.Point)
     size = QSizeF(area.width(), area.height())
-    pen = _Pen(writer)
-    layout = _Layout(report, pen, size.width())
+    typesetter = _Typesetter(writer)
+    layout = _Layout(report, typesetter, size.width())
     footer_room = 16.0
     pages = paginate(
         [layout.block(m) for m in report.members],
@@ -567,16 +567,16 @@ def render_pdf(report: WeekReportRead, path: str | os.PathLike[str]) -> int:
             for piece in pieces:
                 piece.paint(painter, y)
                 y += piece.height
-            _footer(painter, pen, report, size, number, len(pages))
+            _footer(painter, typesetter, report, size, number, len(pages))
     finally:
         painter.end()
     return len(pages)
 
 
 def _footer(
-    p: QPainter, pen: _Pen, report: WeekReportRead, size: QSizeF, page: int, pages: int
+    p: QPainter, type_: _Typesetter, report: WeekReportRead, size: QSizeF, page: int, pages: int
 ) -> None:
-    p.setFont(pen.fonts.small)
+    p.setFont(type_.fonts.small)
     p.setPen(_MUTED)
     box = QRectF(0, size.height() - 10, size.width(), 10)
     p.drawText(
