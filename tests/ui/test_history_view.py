@@ -218,7 +218,8 @@ def test_last_7_days_match_what_was_recorded_for_the_member(
     # One member: her streak highlights too (done 1 to 3 days ago; today is still open).
     assert view.figures.text() == (
         "4 done  ·  1 partial  ·  5 missed  ·  2 skipped  ·  "
-        "longest streak 3 days (Read 20 minutes)  ·  running: 3 days (Read 20 minutes)"
+        "best streak in this range: 3 days (Read 20 minutes)  ·  "
+        "still running: 3 days (Read 20 minutes)"
     )
     # One member shown: no side-by-side cards, and the trend is hers alone.
     assert view.comparison.isHidden() and view.members_title.isHidden()

@@ -141,10 +141,10 @@ def _streak_words(member: HistoryMemberRead) -> list[str]:
     words = []
     if member.best_streak is not None:
         best = member.best_streak
-        words.append(f"longest streak {best.length} days ({best.habit_name})")
+        words.append(f"best streak in this range: {best.length} days ({best.habit_name})")
     if member.current_streak is not None:
         now = member.current_streak
-        words.append(f"running: {now.length} days ({now.habit_name})")
+        words.append(f"still running: {now.length} days ({now.habit_name})")
     return words
 
 

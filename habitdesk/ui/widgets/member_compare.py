@@ -202,11 +202,13 @@ class MemberCard(QFrame):
             words.append(f"Hardest: {weekday_words(weekdays.worst, rates)}")
         self.weekdays.setToolTip("\n".join(words))
         best = read.best_streak
-        self.streak.setText(f"Best streak {best.length} days" if best else "No streak yet")
+        self.streak.setText(
+            f"Best streak {best.length} days" if best else "No streak in this range"
+        )
         self.streak.setToolTip(self.streak.text())
         if best:
             self.streak.setToolTip(
-                f"Longest streak: {best.length} days of {best.habit_name}, "
+                f"Longest streak in the range: {best.length} days of {best.habit_name}, "
                 f"{best.start:%-d %b %Y} – {best.end:%-d %b %Y}"
             )
         self.sparkline.set_values(trend, member.colour)
