@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Coroutine
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from PySide6.QtCore import Qt, QTimer
@@ -36,10 +36,12 @@ from habitdesk.core.schemas.today import DayOverview, MemberDayRead, RoutineDayR
 from habitdesk.core.services.base import Result
 from habitdesk.ui.context import AppContext
 from habitdesk.ui.views.base import View
-from habitdesk.ui.widgets.run_mode import RunModeWidget
 from habitdesk.ui.widgets.today_cards import MemberCard, NoteEditor, card_shape
 from habitdesk.ui.widgets.today_daybar import DayBar
 from habitdesk.ui.widgets.today_rows import ValueBox, when_text
+
+if TYPE_CHECKING:
+    from habitdesk.ui.widgets.run_mode import RunModeWidget
 
 # Two columns of cards from this width of the scroll area on; one below it.
 TWO_COLUMNS_FROM = 900
@@ -602,6 +604,9 @@ class TodayView(View):
         if not self.context.may_check_for(item.routine.user_id):
             return None
         if self.run_mode is None:
+            # Imported on first use: start-up does not need it.
+            from habitdesk.ui.widgets.run_mode import RunModeWidget
+
             self.run_mode = RunModeWidget(self.context)
             self.run_mode.left.connect(self.close_run_mode)
             self.pages.addWidget(self.run_mode)
