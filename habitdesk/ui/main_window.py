@@ -240,17 +240,21 @@ class MainWindow(QMainWindow):
         self._prepare_next(steps, PREPARE_AFTER_MS)
 
     def _prepare_next(self, steps: list[Callable[[], object]], delay_ms: int = 0) -> None:
-        if not steps or self._closing_allowed:
+        if not steps or not self._may_prepare():
             self.prepared = not steps
             return
         step = steps.pop(0)
 
         def run() -> None:
-            if not self._closing_allowed:
+            if self._may_prepare():
                 step()
                 self._prepare_next(steps)
 
         QTimer.singleShot(delay_ms, self, run)
+
+    def _may_prepare(self) -> bool:
+        """Only for a window on screen and not closing (a hidden one may never be shown)."""
+        return self.isVisible() and not self._closing_allowed
 
     def show_screen(self, screen_id: str) -> None:
         self.navigation.setCurrentRow(SCREEN_IDS.index(screen_id))
