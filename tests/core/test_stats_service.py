@@ -432,6 +432,22 @@ async def test_family_history_has_every_day_of_every_habit(
     assert [m.full_name for m in only.members] == ["Paul Martin"]
 
 
+
+async def test_a_history_ending_before_a_habits_first_rules_leaves_it_empty(
+    database: Database, fam: FamilyFixture
+) -> None:
+    # The later habit is laid out next to an earlier one with entries: its (empty) days must not
+    # borrow the earlier habit's.
+    early = await new_habit(database, fam, name="Early", effective_from=days_ago(6))
+    await new_habit(database, fam, name="Late", effective_from=days_ago(1))
+    await record(database, early, {6: "done", 5: "done", 4: "missed"})
+    history = await StatsService(database).family_history(
+        fam.actor(fam.owner), fam.family.id, end=days_ago(3)
+    )
+    habits = {h.name: h for m in history.members for h in m.habits}
+    assert list(habits["Early"].statuses) == [DONE, DONE, MISSED, NONE]
+    assert habits["Late"].statuses == () and habits["Late"].scores == ()
+
 # --- the History screen -------------------------------------------------------------------------
 
 

@@ -35,7 +35,7 @@ from habitdesk.core.services.habit_queries import (
     fetch_entries,
     versions_of,
 )
-from habitdesk.core.services.stats import _habit_days_of, _habit_streaks, _streak_read
+from habitdesk.core.services.history_reads import habit_days_of, habit_streaks, streak_read
 
 
 def _series(
@@ -96,11 +96,11 @@ class HabitInsightsService(Service):
         first_day = history_start(versions, entries[0].day if entries else None)
         # A habit whose rules start after today has no days yet: it starts today, empty.
         first_day = min(first_day, today)
-        days = _habit_days_of(versions, entries, first_day, today)
+        days = habit_days_of(versions, entries, first_day, today)
         scores = habit_scores(days)
         initial = initial_score(days.spans[0].rules)
         changes = insights.score_changes(first_day, scores, initial, today)
-        found = _habit_streaks(versions, days, today)
+        found = habit_streaks(versions, days, today)
         frequency = insights.weekday_frequency(days, today)
         # Today's rules: rules set for a later day are not in force yet.
         latest = version_for_day(versions, today)
@@ -129,8 +129,8 @@ class HabitInsightsService(Service):
             score_year_ago=changes.year_ago,
             total_completions=insights.total_completions(days),
             current_streak=found.current_length,
-            current=_streak_read(found.current) if found.current else None,
-            best_streaks=tuple(_streak_read(s) for s in found.best),
+            current=streak_read(found.current) if found.current else None,
+            best_streaks=tuple(streak_read(s) for s in found.best),
             weekday_done=frequency.done,
             weekday_due=frequency.due,
             weeks=_series(days, scores, Period.WEEK, latest, week_start),

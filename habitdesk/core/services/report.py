@@ -62,14 +62,14 @@ from habitdesk.core.schemas.report import (
 )
 from habitdesk.core.services.base import READERS, Actor, Service, family_and_role
 from habitdesk.core.services.habit_queries import collector_paused
-from habitdesk.core.services.stats import (
-    _entry_rows,
-    _habit_defs,
-    _habit_streaks,
-    _HabitDef,
-    _lay_out,
-    _routine_defs,
-    _RoutineDef,
+from habitdesk.core.services.history_reads import (
+    HabitDef,
+    RoutineDef,
+    habit_streaks,
+    lay_out,
+    read_entry_rows,
+    read_habit_defs,
+    read_routine_defs,
 )
 from habitdesk.core.services.today import _members
 
@@ -172,7 +172,7 @@ class _Week:
         return cells
 
     def routine_cells(
-        self, routine: _RoutineDef, runs: dict[date, _WeekRun]
+        self, routine: RoutineDef, runs: dict[date, _WeekRun]
     ) -> tuple[list[_Judged], streak_rules.HabitStreaks]:
         laid = routine_days(routine.versions, routine.runs, self.judged_end)
         outcomes = routine_outcomes(laid)
@@ -250,9 +250,11 @@ class WeekReportService(Service):
                 read = _Read(
                     family=family,
                     members=await _members(session, family_id),
-                    habits=await _habit_defs(session, family_id, None),
-                    rows=await _entry_rows(session, family_id, None, span.judged_end, notes=True),
-                    routines=await _routine_defs(session, family_id, None, span.judged_end),
+                    habits=await read_habit_defs(session, family_id, None),
+                    rows=await read_entry_rows(
+                        session, family_id, None, span.judged_end, notes=True
+                    ),
+                    routines=await read_routine_defs(session, family_id, None, span.judged_end),
                     earned=await _points_earned(session, family, wanted, own),
                     approved=await _rewards_approved(session, family, wanted, own),
                     own=own,
@@ -273,9 +275,9 @@ class _Read:
 
     family: Family
     members: list[MemberRead]
-    habits: list[_HabitDef]
+    habits: list[HabitDef]
     rows: Sequence[Sequence[Any]]
-    routines: list[_RoutineDef]
+    routines: list[RoutineDef]
     earned: dict[UUID, int]
     approved: dict[UUID, list[ReportRedemption]]
     own: UUID | None  # a child's report: points and rewards only for this member
@@ -283,10 +285,10 @@ class _Read:
 
 
 def _judged_report(span: _Week, read: _Read) -> WeekReportRead:
-    # Habits whose rules begin after the week have nothing in it (and `_lay_out` needs every
+    # Habits whose rules begin after the week have nothing in it (and `lay_out` needs every
     # habit to have begun by the last day it lays out).
     begun = [d for d in read.habits if _habit_first(d) <= span.judged_end]
-    laid = _lay_out(begun, read.rows, span.judged_end, notes=True)
+    laid = lay_out(begun, read.rows, span.judged_end, notes=True)
     starts = [*(_habit_first(d) for d in read.habits), *(d.start for d in laid)]
     _check_history(read.family, span.week, starts, read.routines)
     return _report(
@@ -313,7 +315,7 @@ def _check_started(week: IsoWeek, today: date) -> None:
 
 
 def _check_history(
-    family: Family, week: IsoWeek, habit_starts: Sequence[date], routines: Sequence[_RoutineDef]
+    family: Family, week: IsoWeek, habit_starts: Sequence[date], routines: Sequence[RoutineDef]
 ) -> None:
     created = family_day(family.created_at, family.time_zone, family.day_start_hour)
     first = min([created, *habit_starts, *(_routine_first(r) for r in routines)])
@@ -324,11 +326,11 @@ def _check_history(
         )
 
 
-def _habit_first(habit: _HabitDef) -> date:
+def _habit_first(habit: HabitDef) -> date:
     return min(v.effective_from for v in habit.versions)
 
 
-def _routine_first(routine: _RoutineDef) -> date:
+def _routine_first(routine: RoutineDef) -> date:
     """Its first version's day, or an earlier run (as `routine_days` starts it)."""
     return min([*(v.effective_from for v in routine.versions), *(d for d, _ in routine.runs)])
 
@@ -432,7 +434,7 @@ def _shown(archived: bool, first_day: date, week: IsoWeek, active: bool) -> bool
 
 
 def _habit_rows(
-    span: _Week, habits: Sequence[_HabitDef], laid: Sequence[HabitDays]
+    span: _Week, habits: Sequence[HabitDef], laid: Sequence[HabitDays]
 ) -> tuple[dict[UUID, list[ReportHabitRow]], dict[UUID, list[ReportNote]]]:
     rows: dict[UUID, list[ReportHabitRow]] = defaultdict(list)
     notes: dict[UUID, list[ReportNote]] = defaultdict(list)
@@ -458,7 +460,7 @@ def _habit_rows(
                 days=tuple(j.cell for j in cells),
                 done=done,
                 due=due,
-                streak=_streak(_habit_streaks(d.versions, days, span.streaks_as_of)),
+                streak=_streak(habit_streaks(d.versions, days, span.streaks_as_of)),
             )
         )
         for day, i in week_index:
@@ -469,7 +471,7 @@ def _habit_rows(
 
 
 def _routine_rows(
-    span: _Week, routines: Sequence[_RoutineDef], runs: Sequence[_WeekRun]
+    span: _Week, routines: Sequence[RoutineDef], runs: Sequence[_WeekRun]
 ) -> dict[UUID, list[ReportRoutineRow]]:
     by_routine: dict[UUID, dict[date, _WeekRun]] = defaultdict(dict)
     for run in runs:
@@ -500,9 +502,9 @@ def _report(
     family: Family,
     span: _Week,
     members: Sequence[MemberRead],
-    habits: Sequence[_HabitDef],
+    habits: Sequence[HabitDef],
     laid: Sequence[HabitDays],
-    routines: Sequence[_RoutineDef],
+    routines: Sequence[RoutineDef],
     runs: Sequence[_WeekRun],
     earned: dict[UUID, int],
     approved: dict[UUID, list[ReportRedemption]],

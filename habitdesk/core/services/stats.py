@@ -5,29 +5,23 @@ Reads only, each in one read transaction and a fixed number of statements howeve
 history is. The judging is the domain's: `history_days` lays the days out, `scores` (Loop's
 strength), `streaks` and `completion` judge them, each day by the rules of its day.
 
-Entries are read with HabitService's readers (`habit_queries.fetch_entries`, its versions
-query and its family/habit ordering). The family-wide statistics read years of entries for
-every habit, so they run a leaner statement of their own (only the columns the judging needs)
-and turn the rows into days column by column with C-level passes (see `_lay_out`); the
-benchmark benchmarks/bench_analytics.py measures the whole call.
+One habit's entries are read with HabitService's readers (`habit_queries`); the family-wide
+reads and their laying out as days are in `history_reads` (shared with the habit insights and
+the weekly report). benchmarks/bench_analytics.py and bench_history_screen.py measure the
+family-wide calls.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from itertools import compress, repeat
-from operator import add, sub
-from typing import Any, cast
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import String, Table, case, func, literal, select, type_coerce
-from sqlalchemy import cast as sql_cast
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.types import NullType
+from sqlalchemy import select
 
 from habitdesk.core.db.database import Database
 from habitdesk.core.domain import streaks as streak_rules
@@ -42,13 +36,10 @@ from habitdesk.core.domain.days import family_today
 from habitdesk.core.domain.habit_rules import Rules
 from habitdesk.core.domain.history_days import (
     DayStatus,
-    HabitDays,
     Outcome,
     RoutineDays,
     history_start,
     routine_days,
-    routine_run_status,
-    rule_spans,
 )
 from habitdesk.core.domain.range_summary import (
     DayCounts,
@@ -61,20 +52,9 @@ from habitdesk.core.domain.range_summary import (
 )
 from habitdesk.core.domain.routine_diff import describe_weekdays
 from habitdesk.core.domain.scores import habit_scores, initial_score
-from habitdesk.core.enums import EntryStatus, HabitKind, Role, RunStatus, WeekStart
-from habitdesk.core.errors import InvalidInputError, NotFoundError
-from habitdesk.core.models import (
-    Family,
-    FamilyMembership,
-    Habit,
-    HabitVersion,
-    Routine,
-    RoutineRun,
-    RoutineStep,
-    RoutineStepCheck,
-    RoutineVersion,
-    User,
-)
+from habitdesk.core.enums import Role, WeekStart
+from habitdesk.core.errors import NotFoundError
+from habitdesk.core.models import Family, Habit
 from habitdesk.core.models.base import utcnow
 from habitdesk.core.schemas.habits import HabitVersionRead
 from habitdesk.core.schemas.stats import (
@@ -96,7 +76,6 @@ from habitdesk.core.schemas.stats import (
     RangeCountsRead,
     RoutineInsightRead,
     StreakHighlightRead,
-    StreakRead,
     WeekdaysRead,
 )
 from habitdesk.core.services.base import (
@@ -111,454 +90,28 @@ from habitdesk.core.services.habit_queries import (
     ENTRY,
     RAW_ENTRY_COLUMNS,
     collector_paused,
-    day_of,
-    family_habits,
     fetch_entries,
-    uuid_of,
-    version_read,
     versions_of,
 )
-
-BEST_STREAKS = 3
-
-_R = cast(Table, RoutineRun.__table__).c
-# Only what the judging needs, without SQLAlchemy's per-value processing (converted below).
-_LEAN_COLUMNS = tuple(
-    type_coerce(ENTRY[name], NullType()) for name in ("habit_id", "day", "status", "value")
+from habitdesk.core.services.history_reads import (
+    BEST_STREAKS,
+    HabitDef,
+    MemberDef,
+    RoutineDef,
+    check_range,
+    habit_days_of,
+    habit_streaks,
+    lay_out,
+    lay_out_groups,
+    read_entry_groups,
+    read_entry_rows,
+    read_habit_defs,
+    read_members,
+    read_routine_defs,
+    streak_read,
 )
-_NOTE_COLUMN = type_coerce(ENTRY.note, NullType())
 
-_STATUS_OF: dict[Any, DayStatus] = {
-    **{s.value: DayStatus(s.value) for s in EntryStatus},
-    **{s: DayStatus(s.value) for s in EntryStatus},
-}
-_RUN_STATUS: dict[Any, RunStatus] = {
-    **{s.value: s for s in RunStatus},
-    **{s: s for s in RunStatus},
-}
-_PARTLY = frozenset({RunStatus.PARTIAL, RunStatus.IN_PROGRESS})
-# A finished run's status says it all (see `_routine_defs`): judged once per raw value.
-_FINISHED_RUN = {raw: routine_run_status(status) for raw, status in _RUN_STATUS.items()}
 _NONE = DayStatus.NONE
-_DONE = DayStatus.DONE
-_SKIPPED = DayStatus.SKIPPED
-
-
-# --- what is read --------------------------------------------------------------------------------
-
-
-@dataclass
-class _HabitDef:
-    habit: Habit
-    versions: list[HabitVersionRead]
-
-
-@dataclass
-class _Member:
-    user_id: UUID
-    full_name: str
-    role: Role
-
-
-@dataclass(frozen=True)
-class _RoutineVersionDef:
-    effective_from: date
-    number: int
-    weekdays: int
-
-
-@dataclass
-class _RoutineDef:
-    routine: Routine
-    versions: list[_RoutineVersionDef]
-    runs: list[tuple[date, DayStatus]] = field(default_factory=list)
-    # Days of runs finished with steps unchecked, or started and never finished.
-    partial: list[date] = field(default_factory=list)
-
-
-def _check_range(start: date, end: date, today: date) -> None:
-    if end > today:
-        raise InvalidInputError(
-            f"Dates: the end ({end.isoformat()}) is after today ({today.isoformat()}); "
-            "statistics stop at today."
-        )
-    if start > end:
-        raise InvalidInputError(
-            f"Dates: the start ({start.isoformat()}) is after the end ({end.isoformat()})."
-        )
-
-
-async def _members(
-    session: AsyncSession, family_id: UUID, user_id: UUID | None
-) -> dict[UUID, _Member]:
-    query = (
-        select(User.id, User.full_name, FamilyMembership.role)
-        .join(FamilyMembership, FamilyMembership.user_id == User.id)
-        .where(
-            FamilyMembership.family_id == family_id,
-            FamilyMembership.deleted_at.is_(None),
-            User.deleted_at.is_(None),
-        )
-        .order_by(FamilyMembership.position, FamilyMembership.created_at)
-    )
-    if user_id is not None:
-        query = query.where(User.id == user_id)
-    rows = (await session.execute(query)).all()
-    return {row.id: _Member(row.id, row.full_name, row.role) for row in rows}
-
-
-async def _habit_defs(
-    session: AsyncSession, family_id: UUID, user_id: UUID | None
-) -> list[_HabitDef]:
-    """The family's habits in its order, each with every version of its rules (oldest first),
-    in one statement: the habits joined with their versions."""
-    query = (
-        family_habits(family_id)
-        .add_columns(HabitVersion)
-        .join(HabitVersion, HabitVersion.habit_id == Habit.id)
-        .order_by(HabitVersion.number)
-    )
-    if user_id is not None:
-        query = query.where(Habit.user_id == user_id)
-    defs: dict[UUID, _HabitDef] = {}
-    for habit, version in (await session.execute(query)).all():
-        found = defs.get(habit.id)
-        if found is None:
-            found = defs[habit.id] = _HabitDef(habit, [])
-        found.versions.append(version_read(version))
-    return list(defs.values())
-
-
-async def _routine_defs(
-    session: AsyncSession,
-    family_id: UUID,
-    user_id: UUID | None,
-    end: date,
-    start: date | None = None,
-) -> list[_RoutineDef]:
-    """Routines with their versions' weekdays and their runs up to `end`, in two statements.
-
-    A run counts for the member the routine belongs to (runs done by someone it was handed over
-    from stay theirs, and are not counted here); it is done when every step of the version it
-    follows was checked.
-    """
-    steps = (
-        select(RoutineStep.version_id, func.count(RoutineStep.id).label("steps"))
-        .group_by(RoutineStep.version_id)
-        .subquery()
-    )
-    query = (
-        select(
-            Routine,
-            RoutineVersion.id,
-            RoutineVersion.effective_from,
-            RoutineVersion.number,
-            RoutineVersion.weekdays,
-            func.coalesce(steps.c.steps, 0),
-        )
-        .join(RoutineVersion, RoutineVersion.routine_id == Routine.id)
-        .outerjoin(steps, steps.c.version_id == RoutineVersion.id)
-        .where(Routine.family_id == family_id, Routine.deleted_at.is_(None))
-        .order_by(Routine.position, Routine.created_at, Routine.id, RoutineVersion.number)
-    )
-    if user_id is not None:
-        query = query.where(Routine.user_id == user_id)
-    routines: dict[UUID, _RoutineDef] = {}
-    step_counts: dict[UUID, int] = {}
-    for routine, version_id, effective_from, number, weekdays, count in (
-        await session.execute(query)
-    ).all():
-        step_counts[version_id] = int(count)
-        found = routines.get(routine.id)
-        if found is None:
-            found = routines[routine.id] = _RoutineDef(routine, [])
-        found.versions.append(_RoutineVersionDef(effective_from, number, weekdays))
-    if not routines:
-        return []
-    # A finished run's status already says whether every step was checked (RoutineService
-    # keeps it so when a step of a finished run is checked or unchecked): only the runs still
-    # in progress have their checks counted, which spares reading every check of the history.
-    checks = (
-        select(func.count(RoutineStepCheck.id))
-        .where(RoutineStepCheck.run_id == _R.id, RoutineStepCheck.deleted_at.is_(None))
-        .scalar_subquery()
-    )
-    run_query = (
-        select(
-            type_coerce(_R.routine_id, NullType()),
-            type_coerce(_R.day, NullType()),
-            type_coerce(_R.status, NullType()),
-            type_coerce(_R.version_id, NullType()),
-            case((_R.status == RunStatus.IN_PROGRESS.value, checks), else_=None),
-        )
-        .join(Routine, Routine.id == _R.routine_id)
-        .where(
-            Routine.family_id == family_id,
-            Routine.deleted_at.is_(None),
-            _R.user_id == Routine.user_id,
-            _R.deleted_at.is_(None),
-            _R.day <= end,
-        )
-    )
-    if user_id is not None:
-        run_query = run_query.where(Routine.user_id == user_id)
-    if start is not None:
-        run_query = run_query.where(_R.day >= start)
-    rows = (await session.execute(run_query)).all()
-    owner = {raw: routines.get(uuid_of(raw)) for raw in {row[0] for row in rows}}
-    days = {raw: day_of(raw) for raw in {row[1] for row in rows}}
-    for routine_id, day, status, version_id, checked in rows:
-        routine = owner[routine_id]
-        if routine is None:
-            continue
-        if checked is None:
-            judged = _FINISHED_RUN[status]
-        else:
-            total = step_counts.get(uuid_of(version_id), 0)
-            judged = routine_run_status(_RUN_STATUS[status], total, int(checked))
-        routine.runs.append((days[day], judged))
-        # Finished with steps unchecked, or started and left: partly done.
-        if judged is not _DONE and _RUN_STATUS[status] in _PARTLY:
-            routine.partial.append(days[day])
-    return [r for r in routines.values() if r.versions]
-
-
-# --- laying entries out as days ------------------------------------------------------------------
-
-
-def _lay_out(
-    defs: Sequence[_HabitDef], rows: Sequence[Sequence[Any]], end: date, *, notes: bool
-) -> list[HabitDays]:
-    """Each habit's `HabitDays` from its first day to `end`, from raw entry rows
-    (habit_id, day, status, value[, note]).
-
-    Five years of sixty habits is ≈65,000 rows: they are taken apart column by column, each
-    distinct habit id and day converted once, and every entry dropped into one flat list of
-    (habit × day) slots with a single loop; each habit's days are then a slice of it.
-    """
-    if not defs:
-        return []
-    columns: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * 5
-    raw_habits, raw_days, raw_statuses = columns[0], columns[1], columns[2]
-    ordinal = {raw: day_of(raw).toordinal() for raw in set(raw_days)}
-    firsts = [min(v.effective_from for v in d.versions).toordinal() for d in defs]
-    last = end.toordinal()
-    base = min([*firsts, *ordinal.values(), last])
-    stride = last - base + 1
-    slot_of = {d.habit.id: k * stride for k, d in enumerate(defs)}
-    trash = len(defs) * stride  # entries of habits not asked for (a member removed meanwhile)
-    habit_slot = {raw: slot_of.get(uuid_of(raw), trash) for raw in set(raw_habits)}
-    day_slot = {raw: o - base for raw, o in ordinal.items()}
-    slots = list(
-        map(add, map(habit_slot.__getitem__, raw_habits), map(day_slot.__getitem__, raw_days))
-    )
-    size = (len(defs) + 1) * stride
-    statuses: list[DayStatus] = [_NONE] * size
-    values: list[float | None] = [None] * size
-    texts: list[str | None] = [None] * (size if notes else 0)
-    # Drop each entry in its slot without a Python-level loop (`deque(…, 0)` only consumes).
-    deque(map(statuses.__setitem__, slots, map(_STATUS_OF.__getitem__, raw_statuses)), 0)
-    deque(map(values.__setitem__, slots, columns[3]), 0)
-    if notes:
-        deque(map(texts.__setitem__, slots, columns[4]), 0)
-    laid: list[HabitDays] = []
-    for k, d in enumerate(defs):
-        offset = k * stride
-        first = firsts[k] - base
-        # Back-filled days before the first rules start the history earlier.
-        if statuses[offset : offset + first].count(_NONE) != first:
-            first = next(i for i in range(first) if statuses[offset + i] is not _NONE)
-        lo, hi = offset + first, offset + stride
-        start = date.fromordinal(base + first)
-        laid.append(
-            HabitDays(
-                start=start,
-                statuses=statuses[lo:hi],
-                values=values[lo:hi],
-                notes=texts[lo:hi] if notes else [None] * (hi - lo),
-                spans=rule_spans(d.versions, start),
-            )
-        )
-    return laid
-
-
-async def _entry_rows(
-    session: AsyncSession,
-    family_id: UUID,
-    user_id: UUID | None,
-    end: date,
-    *,
-    notes: bool,
-) -> Sequence[Sequence[Any]]:
-    columns = [*_LEAN_COLUMNS]
-    if notes:
-        columns.append(_NOTE_COLUMN)
-    # Through the habits (not `habit_id IN …`), as HabitService does: SQLite then walks the
-    # (habit, day) key per habit. No ORDER BY: days are placed by their date.
-    query = (
-        select(*columns)
-        .join(Habit, Habit.id == ENTRY.habit_id)
-        .where(
-            Habit.family_id == family_id,
-            Habit.deleted_at.is_(None),
-            ENTRY.day <= end,
-            ENTRY.deleted_at.is_(None),
-        )
-    )
-    if user_id is not None:
-        query = query.where(Habit.user_id == user_id)
-    connection = await session.connection()
-    with collector_paused():
-        return (await connection.execute(query)).all()
-
-
-# Entries folded per habit: one row per habit with its days, statuses and values each joined into
-# one text (the database's string aggregate; `,` never occurs in any of them).
-_FOLD = ","
-
-
-_EPOCH = date(1970, 1, 1)
-
-
-def _day_text(dialect: str) -> Any:
-    # SQLite stores days as ISO text. PostgreSQL's own text form of a date depends on DateStyle,
-    # and to_char costs a third of the read: days since 1970 as a number instead.
-    if dialect == "postgresql":
-        return sql_cast(ENTRY.day - literal(_EPOCH), String)
-    return sql_cast(ENTRY.day, String)
-
-
-def _day_ordinal(text: str) -> int:
-    """The ordinal of a day from `_day_text`: ISO text, or days since 1970 (no inner "-")."""
-    if "-" in text[1:]:
-        return date.fromisoformat(text).toordinal()
-    return _EPOCH.toordinal() + int(text)
-
-
-async def _entry_groups(
-    session: AsyncSession,
-    family_id: UUID,
-    user_id: UUID | None,
-    end: date,
-    start: date | None = None,
-) -> Sequence[Sequence[Any]]:
-    """(habit id, days, statuses, values) per habit with entries up to `end`, each of the last
-    three one text of comma-separated items in the same order.
-
-    Five years of sixty habits is ≈65,000 entries: as rows they cost the driver (and asyncpg
-    its UUID and date decoding) and Python a tuple and four objects each, ≈60 % of the read.
-    Folded by the database they are sixty rows, split apart with C-level `str.split`.
-    """
-    connection = await session.connection()
-    query = (
-        select(
-            type_coerce(ENTRY.habit_id, NullType()),
-            func.aggregate_strings(_day_text(connection.dialect.name), _FOLD),
-            func.aggregate_strings(sql_cast(ENTRY.status, String), _FOLD),
-            func.aggregate_strings(sql_cast(ENTRY.value, String), _FOLD),
-        )
-        .join(Habit, Habit.id == ENTRY.habit_id)
-        .where(
-            Habit.family_id == family_id,
-            Habit.deleted_at.is_(None),
-            ENTRY.day <= end,
-            ENTRY.deleted_at.is_(None),
-        )
-        .group_by(ENTRY.habit_id)
-    )
-    if user_id is not None:
-        query = query.where(Habit.user_id == user_id)
-    if start is not None:
-        query = query.where(ENTRY.day >= start)
-    return (await connection.execute(query)).all()
-
-
-def _lay_out_groups(
-    defs: Sequence[_HabitDef],
-    groups: Sequence[Sequence[Any]],
-    end: date,
-    start: date | None = None,
-) -> list[HabitDays]:
-    """Each habit's `HabitDays` from its first day (its first rules, or an earlier entry) — or
-    from `start` when that is later — to `end`, from `_entry_groups`. Values are kept for
-    numeric habits only (their scores need them); the other habits' values are None."""
-    split = {
-        uuid_of(raw): (days.split(_FOLD), statuses, values)
-        for raw, days, statuses, values in groups
-    }
-    ordinal = {
-        text: _day_ordinal(text) for text in set().union(*(days for days, _s, _v in split.values()))
-    }
-    last = end.toordinal()
-    laid: list[HabitDays] = []
-    for d in defs:
-        first = min(v.effective_from for v in d.versions).toordinal()
-        found = split.get(d.habit.id)
-        indices: list[int] = []
-        if found is not None:
-            ordinals = list(map(ordinal.__getitem__, found[0]))
-            first = min(first, min(ordinals))
-        if start is not None:
-            first = max(first, start.toordinal())  # the entries were read from `start` on
-        if found is not None:
-            indices = list(map(sub, ordinals, repeat(first)))
-        size = max(0, last - first + 1)
-        statuses: list[DayStatus] = [_NONE] * size
-        values: list[float | None] = [None] * size
-        if found is not None:
-            # Drop each entry in its slot without a Python-level loop (`deque(…, 0)` consumes).
-            deque(
-                map(
-                    statuses.__setitem__,
-                    indices,
-                    map(_STATUS_OF.__getitem__, found[1].split(_FOLD)),
-                ),
-                0,
-            )
-            if any(v.kind is HabitKind.NUMERIC for v in d.versions):
-                deque(map(values.__setitem__, indices, map(float, found[2].split(_FOLD))), 0)
-        first_day = date.fromordinal(first)
-        laid.append(
-            HabitDays(
-                start=first_day,
-                statuses=statuses,
-                values=values,
-                notes=[None] * size,
-                spans=rule_spans(d.versions, first_day),
-            )
-        )
-    return laid
-
-
-# --- judging -------------------------------------------------------------------------------------
-
-
-def _streak_read(streak: streak_rules.Streak) -> StreakRead:
-    return StreakRead(start=streak.start, end=streak.end, length=streak.length)
-
-
-def _habit_streaks(
-    versions: Sequence[streak_rules.RuledVersion],
-    days: HabitDays,
-    end: date,
-    since: date | None = None,
-) -> streak_rules.HabitStreaks:
-    """Current and best streaks as of `end`; with `since`, only days from `since` on count
-    (the days before it still judged, so that windows reaching into them hold)."""
-    base = days.start.toordinal()
-    ordinals = range(base, base + len(days))
-    done = list(compress(ordinals, map(_DONE.__eq__, days.statuses)))
-    skipped = list(compress(ordinals, map(_SKIPPED.__eq__, days.statuses)))
-    judgement = streak_rules.judge_ordinals(versions, done, skipped, end)
-    if since is not None:
-        first = since.toordinal()
-        judgement = streak_rules.Judgement(
-            max(since, judgement.first) if judgement.first else None,
-            judgement.today,
-            frozenset(o for o in judgement.held if o >= first),
-            frozenset(o for o in judgement.broken if o >= first),
-        )
-    return streak_rules.streaks(judgement, BEST_STREAKS)
 
 
 class _Tallies:
@@ -654,10 +207,10 @@ class StatsService(Service):
         first_recorded = entries[0].day if entries else None
         first_day = history_start(versions, first_recorded)
         start = start or min(first_day, end)
-        _check_range(start, end, today)
-        days = _habit_days_of(versions, entries, first_day, end)
+        check_range(start, end, today)
+        days = habit_days_of(versions, entries, first_day, end)
         scores = habit_scores(days)
-        found = _habit_streaks(versions, days, end)
+        found = habit_streaks(versions, days, end)
         initial = initial_score(days.spans[0].rules)
         shown: list[DayStatsRead] = []
         offset = (first_day - start).days  # days shown before the first day
@@ -694,8 +247,8 @@ class StatsService(Service):
             today=today,
             current_streak=found.current_length,
             best_streak=found.best_length,
-            best_streaks=tuple(_streak_read(s) for s in found.best),
-            current=_streak_read(found.current) if found.current else None,
+            best_streaks=tuple(streak_read(s) for s in found.best),
+            current=streak_read(found.current) if found.current else None,
             score=scores[-1] if scores else initial,
             days=tuple(shown),
         )
@@ -755,13 +308,13 @@ class StatsService(Service):
                 )
                 today = self._today(family)
                 end = end or today
-                _check_range(min(start or end, end), end, today)
-                members = await _members(session, family_id, user_id)
-                habits = await _habit_defs(session, family_id, user_id)
-                rows = [await _entry_groups(session, family_id, user_id, end)]
+                check_range(min(start or end, end), end, today)
+                members = await read_members(session, family_id, user_id)
+                habits = await read_habit_defs(session, family_id, user_id)
+                rows = [await read_entry_groups(session, family_id, user_id, end)]
                 routines = []
                 if with_routines:
-                    routines = await _routine_defs(session, family_id, user_id, end)
+                    routines = await read_routine_defs(session, family_id, user_id, end)
             found = await asyncio.to_thread(
                 _insights, family, today, members, habits, rows[0], routines, start, end
             )
@@ -811,18 +364,18 @@ class StatsService(Service):
             )
             today = self._today(family)
             end = end or today
-            _check_range(min(start or end, end), end, today)
-            members = await _members(session, family_id, user_id)
+            check_range(min(start or end, end), end, today)
+            members = await read_members(session, family_id, user_id)
             if user_id is not None and not members:
                 raise NotFoundError("That person is not a member of this family.")
-            habits = await _habit_defs(session, family_id, user_id)
+            habits = await read_habit_defs(session, family_id, user_id)
             read_from = None
             if start is not None:
                 # A range reads its own days (and a window's worth before them), not years.
                 window = max((v.freq_den for d in habits for v in d.versions), default=1)
                 read_from = start - timedelta(days=window - 1)
-            rows = await _entry_groups(session, family_id, user_id, end, read_from)
-            routines = await _routine_defs(session, family_id, user_id, end, read_from)
+            rows = await read_entry_groups(session, family_id, user_id, end, read_from)
+            routines = await read_routine_defs(session, family_id, user_id, end, read_from)
         return _Fetched(family, today, members, habits, rows, routines, start, end, read_from)
 
     # --- every habit's history (the CSV export) -------------------------------------------------
@@ -841,13 +394,13 @@ class StatsService(Service):
             await require_role(session, actor, family_id, READERS, "export the family's history")
             today = self._today(family)
             end = end or today
-            _check_range(end, end, today)
-            members = await _members(session, family_id, user_id)
+            check_range(end, end, today)
+            members = await read_members(session, family_id, user_id)
             if user_id is not None and not members:
                 raise NotFoundError("That person is not a member of this family.")
-            habits = await _habit_defs(session, family_id, user_id)
-            rows = await _entry_rows(session, family_id, user_id, end, notes=True)
-        laid = _lay_out(habits, rows, end, notes=True)
+            habits = await read_habit_defs(session, family_id, user_id)
+            rows = await read_entry_rows(session, family_id, user_id, end, notes=True)
+        laid = lay_out(habits, rows, end, notes=True)
         per_member: dict[UUID, list[HabitHistoryRead]] = defaultdict(list)
         for d, days in zip(habits, laid, strict=True):
             latest = d.versions[-1]
@@ -886,18 +439,18 @@ class StatsService(Service):
 def _insights(
     family: Family,
     today: date,
-    members: dict[UUID, _Member],
-    habits: list[_HabitDef],
+    members: dict[UUID, MemberDef],
+    habits: list[HabitDef],
     rows: Sequence[Sequence[Any]],
-    routines: list[_RoutineDef],
+    routines: list[RoutineDef],
     start: date | None,
     end: date,
 ) -> AnalyticsRead:
-    laid = _lay_out_groups(habits, rows, end)
+    laid = lay_out_groups(habits, rows, end)
     routine_laid = [routine_days(r.versions, r.runs, end) for r in routines]
     firsts = [d.start for d in laid] + [r.start for r in routine_laid]
     start = start or min([*firsts, end])
-    _check_range(start, end, today)
+    check_range(start, end, today)
     tallies = _Tallies.over(start, end, family.week_start)
     member_tallies = {m: tallies.fresh() for m in members}
     # Today is not over: a day with nothing final recorded yet counts in no rate.
@@ -910,7 +463,7 @@ def _insights(
         completion = tallies.counts(OutcomeCounts.of(days.start, habit_outcomes(days, open_day)))
         member_tallies[owner].add(completion)
         scores = habit_scores(days)
-        found = _habit_streaks(d.versions, days, end)
+        found = habit_streaks(d.versions, days, end)
         latest = d.versions[-1]
         habit_reads[owner].append(
             HabitInsightRead(
@@ -922,7 +475,7 @@ def _insights(
                 first_day=days.start,
                 current_streak=found.current_length,
                 best_streak=found.best_length,
-                best_streaks=tuple(_streak_read(s) for s in found.best),
+                best_streaks=tuple(streak_read(s) for s in found.best),
                 score=scores[-1] if scores else initial_score(days.spans[0].rules),
                 completion=completion,
             )
@@ -982,7 +535,7 @@ def _insights(
 class _JudgedHabit:
     """One habit's days judged: how each counts in a rate, and its streaks as of the end."""
 
-    definition: _HabitDef
+    definition: HabitDef
     start: date
     outcomes: list[Outcome]
     streaks: streak_rules.HabitStreaks
@@ -1002,7 +555,7 @@ class _VersionFrom:
 
 
 def _judge_habits(
-    habits: list[_HabitDef],
+    habits: list[HabitDef],
     rows: Sequence[Sequence[Any]],
     end: date,
     open_day: date | None,
@@ -1011,7 +564,7 @@ def _judge_habits(
 ) -> list[_JudgedHabit]:
     """Each habit's outcomes and streaks, from the days read (from `read_from` on); the
     streaks count the range's days only (from `start` on)."""
-    laid = _lay_out_groups(habits, rows, end, read_from)
+    laid = lay_out_groups(habits, rows, end, read_from)
     judged = []
     for d, days in zip(habits, laid, strict=True):
         versions: Sequence[streak_rules.RuledVersion] = d.versions
@@ -1019,7 +572,7 @@ def _judge_habits(
             versions = [
                 _VersionFrom(max(v.effective_from, read_from), v.number, v) for v in d.versions
             ]
-        found = _habit_streaks(versions, days, end, start)
+        found = habit_streaks(versions, days, end, start)
         judged.append(_JudgedHabit(d, days.start, habit_outcomes(days, open_day), found))
     return judged
 
@@ -1030,10 +583,10 @@ class _Fetched:
 
     family: Family
     today: date
-    members: dict[UUID, _Member]
-    habits: list[_HabitDef]
+    members: dict[UUID, MemberDef]
+    habits: list[HabitDef]
     rows: Sequence[Sequence[Any]]
-    routines: list[_RoutineDef]
+    routines: list[RoutineDef]
     start: date | None
     end: date
     # Where the days were read from: the range's start less the longest "X times in Y days"
@@ -1041,7 +594,7 @@ class _Fetched:
     read_from: date | None
 
 
-def _routine_days_from(routine: _RoutineDef, end: date, start: date | None) -> RoutineDays:
+def _routine_days_from(routine: RoutineDef, end: date, start: date | None) -> RoutineDays:
     """A routine's days from its first one (or `start`, when later) to `end`."""
     first = min([*(v.effective_from for v in routine.versions), *(d for d, _s in routine.runs)])
     return routine_days(
@@ -1099,7 +652,7 @@ def _range_counts(counts: DayCounts) -> RangeCountsRead:
     )
 
 
-def _highlight(d: _HabitDef, streak: streak_rules.Streak) -> StreakHighlightRead:
+def _highlight(d: HabitDef, streak: streak_rules.Streak) -> StreakHighlightRead:
     return StreakHighlightRead(
         habit_id=d.habit.id,
         habit_name=d.habit.name,
@@ -1116,7 +669,7 @@ def history_read(judged: _Fetched, habits: list[_JudgedHabit]) -> HistoryRead:
     start = judged.start or range_start(
         [h.start for h in habits] + [r.start for r in routine_laid], end
     )
-    _check_range(start, end, judged.today)
+    check_range(start, end, judged.today)
     grid = CompletionTally(trend_period(start, end), start, end, family.week_start)
     totals = {m: _Totals(grid.fresh()) for m in members}
     # Today is not over: a day with nothing final recorded yet counts in no rate.
@@ -1211,23 +764,6 @@ def history_read(judged: _Fetched, habits: list[_JudgedHabit]) -> HistoryRead:
         members=tuple(member_reads),
         family=family_totals.read(),
     )
-
-
-def _habit_days_of(
-    versions: Sequence[HabitVersionRead], entries: Sequence[Any], start: date, end: date
-) -> HabitDays:
-    n = (end - start).days + 1
-    statuses = [_NONE] * max(0, n)
-    values: list[float | None] = [None] * max(0, n)
-    notes: list[str | None] = [None] * max(0, n)
-    base = start.toordinal()
-    for entry in entries:
-        i = entry.day.toordinal() - base
-        if 0 <= i < n:
-            statuses[i] = _STATUS_OF[entry.status]
-            values[i] = entry.value
-            notes[i] = entry.note
-    return HabitDays(start, statuses, values, notes, rule_spans(versions, start))
 
 
 __all__ = ["BEST_STREAKS", "StatsService"]
