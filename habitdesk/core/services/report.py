@@ -71,7 +71,7 @@ from habitdesk.core.services.history_reads import (
     read_habit_defs,
     read_routine_defs,
 )
-from habitdesk.core.services.today import _members
+from habitdesk.core.services.today import family_member_reads
 
 _FROM_OUTCOME = {
     Outcome.DONE: ReportStatus.DONE,
@@ -249,7 +249,7 @@ class WeekReportService(Service):
                 own = actor.user_id if role is Role.CHILD else None
                 read = _Read(
                     family=family,
-                    members=await _members(session, family_id),
+                    members=await family_member_reads(session, family_id),
                     habits=await read_habit_defs(session, family_id, None),
                     rows=await read_entry_rows(
                         session, family_id, None, span.judged_end, notes=True

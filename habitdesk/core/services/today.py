@@ -91,7 +91,7 @@ class TodayService(Service):
                     f"Day: {day.isoformat()} is in the future; pick today ({today.isoformat()}) "
                     "or an earlier day."
                 )
-            members = await _members(session, family_id)
+            members = await family_member_reads(session, family_id)
             _require_member(actor, members)
             doers = [m for m in members if m.role in DOERS]
             habits = await _habits_of_day(session, family_id, day)
@@ -107,7 +107,8 @@ class TodayService(Service):
 # --- who ------------------------------------------------------------------------------------
 
 
-async def _members(session: AsyncSession, family_id: UUID) -> list[MemberRead]:
+async def family_member_reads(session: AsyncSession, family_id: UUID) -> list[MemberRead]:
+    """The family's live members in the family's order (the weekly report reads them too)."""
     rows = await session.execute(
         select(User, FamilyMembership)
         .join(FamilyMembership, FamilyMembership.user_id == User.id)
@@ -334,4 +335,4 @@ def _entry_is(item: HabitDueRead, status: EntryStatus) -> bool:
     return item.entry is not None and item.entry.status is status
 
 
-__all__ = ["DOERS", "TodayService"]
+__all__ = ["DOERS", "TodayService", "family_member_reads"]
