@@ -17,8 +17,8 @@ on PostgreSQL through PgBouncer), then times, best and median of several runs:
   prints);
 - `StatsService.family_history` (what the CSV export reads).
 
-On PostgreSQL it measures twice: right after the demo's bulk insert (no planner statistics
-yet) and after ANALYZE (what autovacuum does within a minute: the steady state).
+On PostgreSQL the demo analyses the tables it bulk-loaded (as autovacuum would within a minute),
+so the figures are the steady state a family's database runs in.
 
 Also prints where the family analytics' time goes (reading, laying out, scores, streaks, …) for
 the best run. Asserts nothing.
@@ -39,7 +39,6 @@ from typing import Any
 from uuid import UUID
 
 from _servers import fresh_database, pg_servers, server_settings
-from sqlalchemy import text
 
 from habitdesk.core.db.database import Database
 from habitdesk.core.db.migrate import upgrade
@@ -185,7 +184,7 @@ async def sqlite_run(days: int) -> None:
             await db.dispose()
 
 
-async def postgres_run(days: int, analyzed_only: bool) -> None:
+async def postgres_run(days: int) -> None:
     with pg_servers() as servers:
         if servers is None:
             return
@@ -194,19 +193,6 @@ async def postgres_run(days: int, analyzed_only: bool) -> None:
             db = Database.from_url(urls.pooled_url)
             try:
                 demo = await generate_demo(db, days=days)
-                if not analyzed_only:
-                    await measure(
-                        "PostgreSQL via PgBouncer, right after the bulk insert (no statistics)",
-                        db,
-                        demo.family_id,
-                        demo.owner_id,
-                    )
-                # A table that grew by 65,000 rows gets analysed by autovacuum within a minute;
-                # right after the bulk insert it has no statistics yet and the planner guesses
-                # one row per table (nested loops, sorts spilled to disk). Measure the steady
-                # state, as a family's database runs.
-                async with db.transaction() as session:
-                    await session.execute(text("ANALYZE"))
                 await measure("PostgreSQL via PgBouncer", db, demo.family_id, demo.owner_id)
             finally:
                 await db.dispose()
@@ -216,17 +202,12 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one year instead of five")
     parser.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
-    parser.add_argument(
-        "--analyzed-only",
-        action="store_true",
-        help="PostgreSQL: skip the run before ANALYZE (right after the bulk insert)",
-    )
     args = parser.parse_args()
     days = 365 if args.quick else 1825
     print(f"Demo family: 6 members × 10 habits × 2 routines × {days:,} days (to {date.today()})")
     await sqlite_run(days)
     if not args.sqlite_only:
-        await postgres_run(days, args.analyzed_only)
+        await postgres_run(days)
 
 
 if __name__ == "__main__":
