@@ -69,7 +69,7 @@ class ReportRoutineRow(ReadModel):
 
 class ReportNote(ReadModel):
     day: date
-    item: str  # the habit it was written on
+    item: str  # the habit or routine it was written on
     text: str  # at most NOTE_MAX_CHARS characters
 
 
@@ -91,6 +91,8 @@ class MemberWeekRead(ReadModel):
     due: int
     # Points and rewards follow the points screen's rule: a child sees only its own (None
     # for the others).
+    # Net points for the week's days: habits and routine steps by the day they were for (a
+    # check-in back-filled later still counts here), parents' awards by the day given.
     points_earned: int | None
     rewards: tuple[ReportRedemption, ...] | None
     notes: tuple[ReportNote, ...]

@@ -9,7 +9,8 @@ One read transaction and a bounded number of statements whatever the family's si
 length of its history: the family with the actor's role, the members, the habits and their
 versions, every entry up to the week's last judged day (streaks and "X times per Y days" rules
 need the days before the week), the routines with their versions and runs, the week's runs
-with their steps, the points earned in the week and the rewards approved in it.
+with their steps and notes, the points earned for the week's days and the rewards approved in
+it.
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ from __future__ import annotations
 import asyncio
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select, true, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from habitdesk.core.db.database import Database
@@ -38,6 +39,7 @@ from habitdesk.core.enums import HabitKind, PointsSource, RedemptionStatus, Role
 from habitdesk.core.errors import InvalidInputError
 from habitdesk.core.models import (
     Family,
+    HabitEntry,
     PointsEntry,
     Reward,
     RewardRedemption,
@@ -80,6 +82,7 @@ _FROM_OUTCOME = {
     Outcome.NOT_DUE: ReportStatus.NOT_DUE,
 }
 _SPACES = re.compile(r"\s+")
+_NO_STREAK = ReportStreak(current=0, best=0)
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ class _WeekRun:
     day: date
     done: int
     total: int
+    note: str | None
 
 
 @dataclass(frozen=True)
@@ -183,7 +187,8 @@ class _Week:
             run = runs.get(day)
             steps = (run.done, run.total) if run is not None else (None, None)
             if day > self.today or i < 0:
-                status = ReportStatus.UPCOMING if day > self.today else ReportStatus.NOT_DUE
+                # Before the routine begins nothing is due, even on the days still to come.
+                status = ReportStatus.NOT_DUE if i < 0 else ReportStatus.UPCOMING
                 cells.append(_Judged(ReportCell(status=status)))
                 continue
             outcome = outcomes[i]
@@ -207,6 +212,16 @@ class _Week:
         judgement = streak_rules.judge_ordinals(versions, done_days, skipped, self.streaks_as_of)
         return cells, streak_rules.streaks(judgement, 1)
 
+    def not_begun_cells(self, first: date) -> list[_Judged]:
+        """A habit whose rules begin after today, later this week: not due before its first
+        day, still to come from it on."""
+        return [
+            _Judged(
+                ReportCell(status=ReportStatus.NOT_DUE if day < first else ReportStatus.UPCOMING)
+            )
+            for day in self.days
+        ]
+
 
 def _rules_by_index(days: HabitDays) -> Callable[[int], Rules]:
     bounds = list(days.span_bounds())
@@ -228,8 +243,9 @@ class WeekReportService(Service):
     ) -> WeekReportRead:
         """Every member's routines and habits over one ISO week (Monday to Sunday, whatever the
         family's week start), day by day; each member's completion, streaks as of the week's
-        last judged day, points earned and rewards approved that week, and the notes written on
-        its days. Any member may read it; a child sees points and rewards only for itself.
+        last judged day, points earned for the week's days and rewards approved that week, and
+        the notes written on its habits' and routines' days. Any member may read it; a child
+        sees points and rewards only for itself.
 
         Days after today are upcoming (neither missed nor counted). A week that has not begun,
         or that ends before the family's history begins, is refused with InvalidInputError.
@@ -285,8 +301,8 @@ class _Read:
 
 
 def _judged_report(span: _Week, read: _Read) -> WeekReportRead:
-    # Habits whose rules begin after the week have nothing in it (and `lay_out` needs every
-    # habit to have begun by the last day it lays out).
+    # `lay_out` needs every habit to have begun by the last day it lays out: habits whose rules
+    # begin after today (later this week) are listed without days to judge.
     begun = [d for d in read.habits if _habit_first(d) <= span.judged_end]
     laid = lay_out(begun, read.rows, span.judged_end, notes=True)
     starts = [*(_habit_first(d) for d in read.habits), *(d.start for d in laid)]
@@ -295,8 +311,8 @@ def _judged_report(span: _Week, read: _Read) -> WeekReportRead:
         read.family,
         span,
         read.members,
-        begun,
-        laid,
+        read.habits,
+        {d.habit.id: days for d, days in zip(begun, laid, strict=True)},
         read.routines,
         read.runs,
         read.earned,
@@ -352,7 +368,14 @@ async def _week_runs(session: AsyncSession, family_id: UUID, week: IsoWeek) -> l
         .scalar_subquery()
     )
     rows = await session.execute(
-        select(RoutineRun.routine_id, RoutineRun.user_id, RoutineRun.day, checked, steps)
+        select(
+            RoutineRun.routine_id,
+            RoutineRun.user_id,
+            RoutineRun.day,
+            checked,
+            steps,
+            RoutineRun.note,
+        )
         .join(Routine, Routine.id == RoutineRun.routine_id)
         .where(
             Routine.family_id == family_id,
@@ -362,7 +385,7 @@ async def _week_runs(session: AsyncSession, family_id: UUID, week: IsoWeek) -> l
             RoutineRun.day <= week.sunday,
         )
     )
-    return [_WeekRun(r, u, d, int(c or 0), int(t or 0)) for r, u, d, c, t in rows.all()]
+    return [_WeekRun(r, u, d, int(c or 0), int(t or 0), note) for r, u, d, c, t, note in rows.all()]
 
 
 def _week_instants(family: Family, week: IsoWeek) -> tuple[datetime, datetime]:
@@ -377,21 +400,46 @@ def _week_instants(family: Family, week: IsoWeek) -> tuple[datetime, datetime]:
 async def _points_earned(
     session: AsyncSession, family: Family, week: IsoWeek, only: UUID | None
 ) -> dict[UUID, int]:
-    """Each member's net points from habits, routines and parents' awards in the week (rewards
-    spent are listed apart); undone check-ins take their points back in the same ledger."""
+    """Each member's net points for the week's days (rewards spent are listed apart).
+
+    A habit's or routine step's points count on the day they were earned for, whenever the
+    check-in was recorded: a check-in back-filled on Monday for last Sunday is last week's, and
+    undoing it later takes it back from that same week. A parent's award has no day but the one
+    it was given on. One statement: the ledger lines joined to the habit entries and the runs
+    (through the step checks) they were written for.
+    """
     first, after = _week_instants(family, week)
-    query = (
-        select(PointsEntry.user_id, func.coalesce(func.sum(PointsEntry.amount), 0))
+    whose = PointsEntry.user_id == only if only is not None else true()
+    lines = and_(PointsEntry.family_id == family.id, whose)
+    habits = (
+        select(PointsEntry.user_id, PointsEntry.amount)
+        .join(HabitEntry, HabitEntry.id == PointsEntry.source_id)
         .where(
-            PointsEntry.family_id == family.id,
-            PointsEntry.source != PointsSource.REWARD,
-            PointsEntry.created_at >= first,
-            PointsEntry.created_at < after,
+            lines,
+            PointsEntry.source == PointsSource.HABIT,
+            HabitEntry.day.between(week.monday, week.sunday),
         )
-        .group_by(PointsEntry.user_id)
     )
-    if only is not None:
-        query = query.where(PointsEntry.user_id == only)
+    routines = (
+        select(PointsEntry.user_id, PointsEntry.amount)
+        .join(RoutineStepCheck, RoutineStepCheck.id == PointsEntry.source_id)
+        .join(RoutineRun, RoutineRun.id == RoutineStepCheck.run_id)
+        .where(
+            lines,
+            PointsEntry.source == PointsSource.ROUTINE,
+            RoutineRun.day.between(week.monday, week.sunday),
+        )
+    )
+    awards = select(PointsEntry.user_id, PointsEntry.amount).where(
+        lines,
+        PointsEntry.source == PointsSource.MANUAL,
+        PointsEntry.created_at >= first,
+        PointsEntry.created_at < after,
+    )
+    earned = union_all(habits, routines, awards).subquery()
+    query = select(earned.c.user_id, func.coalesce(func.sum(earned.c.amount), 0)).group_by(
+        earned.c.user_id
+    )
     return {who: int(total) for who, total in (await session.execute(query)).all()}
 
 
@@ -434,35 +482,27 @@ def _shown(archived: bool, first_day: date, week: IsoWeek, active: bool) -> bool
 
 
 def _habit_rows(
-    span: _Week, habits: Sequence[HabitDef], laid: Sequence[HabitDays]
+    span: _Week, habits: Sequence[HabitDef], laid: Mapping[UUID, HabitDays]
 ) -> tuple[dict[UUID, list[ReportHabitRow]], dict[UUID, list[ReportNote]]]:
     rows: dict[UUID, list[ReportHabitRow]] = defaultdict(list)
     notes: dict[UUID, list[ReportNote]] = defaultdict(list)
-    for d, days in zip(habits, laid, strict=True):
+    for d in habits:
+        owner = d.habit.user_id
+        days = laid.get(d.habit.id)
+        if days is None:
+            # Rules that begin after today: listed when they begin this week, nothing to judge.
+            first = _habit_first(d)
+            if _shown(d.habit.archived, first, span.week, False):
+                rows[owner].append(_habit_row(d, span.not_begun_cells(first), _NO_STREAK))
+            continue
         week_index = [
             (day, days.index(day)) for day in span.days if 0 <= days.index(day) < len(days)
         ]
         active = any(days.statuses[i] is not DayStatus.NONE for _, i in week_index)
         if not _shown(d.habit.archived, days.start, span.week, active):
             continue
-        cells = span.habit_cells(days)
-        done, due = _counted(cells)
-        latest = d.versions[-1]
-        owner = d.habit.user_id
-        rows[owner].append(
-            ReportHabitRow(
-                habit_id=d.habit.id,
-                name=d.habit.name,
-                colour=d.habit.colour,
-                kind=latest.kind,
-                unit=latest.unit,
-                direction=latest.direction,
-                days=tuple(j.cell for j in cells),
-                done=done,
-                due=due,
-                streak=_streak(habit_streaks(d.versions, days, span.streaks_as_of)),
-            )
-        )
+        streak = _streak(habit_streaks(d.versions, days, span.streaks_as_of))
+        rows[owner].append(_habit_row(d, span.habit_cells(days), streak))
         for day, i in week_index:
             text = days.notes[i]
             if text and text.strip():
@@ -470,15 +510,38 @@ def _habit_rows(
     return rows, notes
 
 
+def _habit_row(d: HabitDef, cells: Sequence[_Judged], streak: ReportStreak) -> ReportHabitRow:
+    done, due = _counted(cells)
+    latest = d.versions[-1]
+    return ReportHabitRow(
+        habit_id=d.habit.id,
+        name=d.habit.name,
+        colour=d.habit.colour,
+        kind=latest.kind,
+        unit=latest.unit,
+        direction=latest.direction,
+        days=tuple(j.cell for j in cells),
+        done=done,
+        due=due,
+        streak=streak,
+    )
+
+
 def _routine_rows(
     span: _Week, routines: Sequence[RoutineDef], runs: Sequence[_WeekRun]
-) -> dict[UUID, list[ReportRoutineRow]]:
+) -> tuple[dict[UUID, list[ReportRoutineRow]], dict[UUID, list[ReportNote]]]:
     by_routine: dict[UUID, dict[date, _WeekRun]] = defaultdict(dict)
     for run in runs:
         by_routine[run.routine_id][run.day] = run
     rows: dict[UUID, list[ReportRoutineRow]] = defaultdict(list)
+    notes: dict[UUID, list[ReportNote]] = defaultdict(list)
     for r in routines:
         owner = r.routine.user_id
+        # A run's note ("ill", "at grandma's") is its doer's, as the run is.
+        for run in by_routine[r.routine.id].values():
+            if run.note and run.note.strip():
+                note = ReportNote(day=run.day, item=r.routine.name, text=short_note(run.note))
+                notes[run.user_id].append(note)
         # Runs done by someone the routine was handed over from stay theirs (as in the stats).
         week_runs = {d: run for d, run in by_routine[r.routine.id].items() if run.user_id == owner}
         if not _shown(r.routine.archived, _routine_first(r), span.week, bool(week_runs)):
@@ -495,7 +558,11 @@ def _routine_rows(
                 streak=_streak(found),
             )
         )
-    return rows
+    return rows, notes
+
+
+def _note_day(note: ReportNote) -> date:
+    return note.day
 
 
 def _report(
@@ -503,15 +570,15 @@ def _report(
     span: _Week,
     members: Sequence[MemberRead],
     habits: Sequence[HabitDef],
-    laid: Sequence[HabitDays],
+    laid: Mapping[UUID, HabitDays],
     routines: Sequence[RoutineDef],
     runs: Sequence[_WeekRun],
     earned: dict[UUID, int],
     approved: dict[UUID, list[ReportRedemption]],
     own: UUID | None,
 ) -> WeekReportRead:
-    habit_rows, notes = _habit_rows(span, habits, laid)
-    routine_rows = _routine_rows(span, routines, runs)
+    habit_rows, habit_notes = _habit_rows(span, habits, laid)
+    routine_rows, routine_notes = _routine_rows(span, routines, runs)
     reads: list[MemberWeekRead] = []
     for m in members:
         mine_h, mine_r = habit_rows[m.user_id], routine_rows[m.user_id]
@@ -534,7 +601,10 @@ def _report(
                 due=due,
                 points_earned=earned.get(m.user_id, 0) if visible else None,
                 rewards=tuple(approved.get(m.user_id, ())) if visible else None,
-                notes=tuple(sorted(notes[m.user_id], key=lambda n: n.day)),
+                # By day; on a day, routines' notes first, as the routines are listed first.
+                notes=tuple(
+                    sorted([*routine_notes[m.user_id], *habit_notes[m.user_id]], key=_note_day)
+                ),
             )
         )
     return WeekReportRead(
