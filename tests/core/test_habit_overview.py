@@ -17,9 +17,15 @@ from habitdesk.core.domain.days import family_today
 from habitdesk.core.errors import NotFoundError, PermissionDeniedError
 from habitdesk.core.models import HabitEntry
 from habitdesk.core.models.enums import EntryStatus
-from habitdesk.core.schemas.habit_overview import STRIP_DAYS, HabitOverviewRead, StreakRead
+from habitdesk.core.schemas.habit_overview import (
+    STRIP_DAYS,
+    DetailPick,
+    HabitOverviewRead,
+    StreakRead,
+)
 from habitdesk.core.schemas.habits import HabitRead
 from habitdesk.core.services.base import Actor
+from habitdesk.core.services.habit_insights import HabitInsightsService
 from habitdesk.core.services.habit_overview import HabitOverviewService
 from habitdesk.core.services.habits import HabitService
 from habitdesk.core.services.people import UserService
@@ -234,15 +240,25 @@ async def test_outsiders_cannot_look(database: Database) -> None:
 
 
 async def test_five_statements_whatever_the_length_of_the_history(database: Database) -> None:
+    """And six with the selected habit's detail (its whole history: one statement more)."""
     fam = await make_family(database)
     service = HabitOverviewService(database)
     owner = fam.actor(fam.owner)
     counts = []
+    with_detail = []
+
+    async def count_with_detail(pick: DetailPick, user_id: uuid.UUID | None = None) -> Any:
+        with count_statements(database) as statements:
+            found = await service.overview_with_detail(owner, fam.family.id, pick, user_id)
+        with_detail.append(len(statements))
+        return found.detail
+
     short = await new_habit(database, fam, name="Short", effective_from=days_ago(5))
     await insert_entries(database, short.id, span(5, 0))
     with count_statements(database) as statements:
         await service.overview(owner, fam.family.id)
     counts.append(len(statements))
+    await count_with_detail(DetailPick(selected=short.id))
 
     # Two years of history over several habits and members, rules changed along the way.
     for n, who in enumerate(("child", "parent", "owner", "child")):
@@ -262,10 +278,71 @@ async def test_five_statements_whatever_the_length_of_the_history(database: Data
     with count_statements(database) as statements:
         await service.overview(owner, fam.family.id, fam.child.user_id)
     counts.append(len(statements))
+    detail = await count_with_detail(DetailPick(selected=habit.id))
+    await count_with_detail(DetailPick(), fam.child.user_id)
     # The family and the permission check are one statement (`base.family_and_role`).
     assert counts == [5, 5, 5], statements
+    assert with_detail == [6, 6, 6]
+    assert detail.habit_id == habit.id and detail.total_completions == 584
     assert len(overview) == 5
     long0 = by_name(overview)["Long 0"]
     # Daily until 200 days ago (every fifth day missed: runs of four), then 3 per week.
     assert long0.best_streak.length >= 200
     assert long0.total_done == 584
+
+
+# --- the overview with the selected habit's detail -------------------------------------------
+
+
+async def test_the_detail_read_with_the_list_is_the_habits_own(database: Database) -> None:
+    fam = await make_family(database)
+    owner = fam.actor(fam.owner)
+    run = await new_habit(database, fam, who="parent", name="Run", effective_from=days_ago(400))
+    read = await new_habit(database, fam, name="Read", effective_from=days_ago(400))
+    await HabitService(database).update_habit(
+        owner, read.id, {"freq_num": 3, "freq_den": 7, "effective_from": days_ago(100)}
+    )
+    await insert_entries(database, read.id, [days_ago(d) for d in range(400) if d % 4])
+    await insert_entries(
+        database, read.id, [days_ago(d) for d in range(400) if d % 4 == 0], EntryStatus.MISSED
+    )
+    await insert_entries(database, run.id, span(30, 1))
+    service = HabitOverviewService(database)
+
+    found = await service.overview_with_detail(owner, fam.family.id, DetailPick(read.id))
+    assert found.detail == await HabitInsightsService(database).habit_detail(owner, read.id)
+    assert list(found.habits) == await service.overview(owner, fam.family.id)
+    assert found.detail is not None and found.detail.total_completions == 300
+    # Nothing selected yet: the first habit listed (the parent's, as members are ordered).
+    first = await service.overview_with_detail(owner, fam.family.id, DetailPick())
+    assert first.detail is not None and first.detail.habit_id == run.id
+    assert first.detail.current_streak == 30  # 30 days ago up to yesterday
+
+
+async def test_the_detail_follows_what_the_screen_selects(database: Database) -> None:
+    fam = await make_family(database)
+    parent = fam.actor(fam.parent)
+    old = await new_habit(database, fam, name="Old")
+    kept = await new_habit(database, fam, name="Kept")
+    mine = await new_habit(database, fam, who="parent", name="Mine")
+    await HabitService(database).archive_habit(parent, old.id)
+    service = HabitOverviewService(database)
+
+    async def shown(pick: DetailPick, user_id: uuid.UUID | None = None) -> uuid.UUID | None:
+        found = await service.overview_with_detail(parent, fam.family.id, pick, user_id)
+        return found.detail.habit_id if found.detail else None
+
+    child = fam.child.user_id
+    assert await shown(DetailPick(kept.id)) == kept.id
+    # Archived habits are passed over while the screen hides them, picked when it shows them.
+    assert await shown(DetailPick(), child) == kept.id
+    assert await shown(DetailPick(skip_archived=False), child) == old.id
+    assert await shown(DetailPick(old.id)) == mine.id
+    assert await shown(DetailPick(old.id, skip_archived=False)) == old.id
+    # A habit not listed (another member's while one is filtered, or unknown): the first one.
+    assert await shown(DetailPick(mine.id), child) == kept.id
+    assert await shown(DetailPick(uuid.uuid4())) == mine.id
+    assert await shown(DetailPick(), fam.viewer.user_id) is None
+    stranger = (await UserService(database).create_user({"full_name": "Stranger"})).value
+    with pytest.raises(PermissionDeniedError, match="Only members of this family"):
+        await service.overview_with_detail(Actor.member(stranger.id), fam.family.id, DetailPick())

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from uuid import UUID
 
 from habitdesk.core.enums import EntryStatus
 from habitdesk.core.schemas.common import ReadModel
+from habitdesk.core.schemas.habit_insights import HabitDetailRead
 from habitdesk.core.schemas.habits import HabitRead, HabitVersionRead
 
 STRIP_DAYS = 30
@@ -40,4 +43,29 @@ class HabitOverviewRead(ReadModel):
     total_done: int  # days recorded as done, ever
 
 
-__all__ = ["STRIP_DAYS", "HabitOverviewRead", "StreakRead", "StripDay"]
+@dataclass(frozen=True)
+class DetailPick:
+    """Which habit's detail `HabitOverviewService.overview_with_detail` reads with the list, as
+    the Habits screen selects it: `selected` if it is listed, else the first habit listed —
+    passing over archived habits when `skip_archived` (while the screen hides them)."""
+
+    selected: UUID | None = None
+    skip_archived: bool = True
+
+
+class HabitsWithDetailRead(ReadModel):
+    """The Habits screen in one read: the overview, and the detail of the habit it selects
+    (None when no habit is listed)."""
+
+    habits: tuple[HabitOverviewRead, ...]
+    detail: HabitDetailRead | None = None
+
+
+__all__ = [
+    "STRIP_DAYS",
+    "DetailPick",
+    "HabitOverviewRead",
+    "HabitsWithDetailRead",
+    "StreakRead",
+    "StripDay",
+]

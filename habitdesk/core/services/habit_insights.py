@@ -4,16 +4,20 @@ history (the habit; the family with the reader's role; the versions; the entries
 
 The reading and laying out are StatsService's (`habit_stats` reads one habit the same way);
 the judging is the domain's: `history_days`, `scores`, `streaks` and `habit_insights`, each
-day by the rules in force on it.
+day by the rules in force on it. `detail_entries` and `habit_detail_read` are public so the
+Habits screen's overview can read the selected habit's detail in its own transaction (one
+statement more there instead of a second transaction of four).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from uuid import UUID
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from habitdesk.core.db.database import Database
 from habitdesk.core.domain import habit_insights as insights
@@ -76,66 +80,78 @@ class HabitInsightsService(Service):
             )
             today = family_today(family.time_zone, family.day_start_hour, self._clock())
             versions = await versions_of(session, habit.id)
-            entries = await fetch_entries(
-                session,
-                select(*RAW_ENTRY_COLUMNS)
-                .where(ENTRY.habit_id == habit.id, ENTRY.day <= today, ENTRY.deleted_at.is_(None))
-                .order_by(ENTRY.day),
-            )
+            entries = await detail_entries(session, habit.id, today)
+        # Judging five years of days takes milliseconds: a worker thread does it, so the
+        # caller's event loop (the app's UI) keeps answering meanwhile.
         with collector_paused():
-            return self._detail(habit, family.week_start, today, versions, entries)
-
-    @staticmethod
-    def _detail(
-        habit: Habit,
-        week_start: WeekStart,
-        today: date,
-        versions: list[HabitVersionRead],
-        entries: Sequence[HabitEntryRead],
-    ) -> HabitDetailRead:
-        first_day = history_start(versions, entries[0].day if entries else None)
-        # A habit whose rules start after today has no days yet: it starts today, empty.
-        first_day = min(first_day, today)
-        days = habit_days_of(versions, entries, first_day, today)
-        scores = habit_scores(days)
-        initial = initial_score(days.spans[0].rules)
-        changes = insights.score_changes(first_day, scores, initial, today)
-        found = habit_streaks(versions, days, today)
-        frequency = insights.weekday_frequency(days, today)
-        # Today's rules: rules set for a later day are not in force yet.
-        latest = version_for_day(versions, today)
-        return HabitDetailRead(
-            habit_id=habit.id,
-            family_id=habit.family_id,
-            user_id=habit.user_id,
-            name=habit.name,
-            colour=habit.colour,
-            archived=habit.archived,
-            kind=latest.kind,
-            unit=latest.unit,
-            direction=latest.direction,
-            target_value=latest.target_value,
-            versions=tuple(versions),
-            week_start=week_start,
-            first_day=first_day,
-            today=today,
-            statuses=tuple(days.statuses),
-            values=tuple(days.values),
-            notes=tuple(days.notes),
-            scores=tuple(scores),
-            progress=tuple(insights.day_progress(days)),
-            score=changes.today,
-            score_month_ago=changes.month_ago,
-            score_year_ago=changes.year_ago,
-            total_completions=insights.total_completions(days),
-            current_streak=found.current_length,
-            current=streak_read(found.current) if found.current else None,
-            best_streaks=tuple(streak_read(s) for s in found.best),
-            weekday_done=frequency.done,
-            weekday_due=frequency.due,
-            weeks=_series(days, scores, Period.WEEK, latest, week_start),
-            months=_series(days, scores, Period.MONTH, latest, week_start),
-        )
+            return await asyncio.to_thread(
+                habit_detail_read, habit, family.week_start, today, versions, entries
+            )
 
 
-__all__ = ["HabitInsightsService"]
+async def detail_entries(
+    session: AsyncSession, habit_id: UUID, today: date
+) -> list[HabitEntryRead]:
+    """The habit's live entries up to `today`, oldest first: what its detail judges."""
+    return await fetch_entries(
+        session,
+        select(*RAW_ENTRY_COLUMNS)
+        .where(ENTRY.habit_id == habit_id, ENTRY.day <= today, ENTRY.deleted_at.is_(None))
+        .order_by(ENTRY.day),
+    )
+
+
+def habit_detail_read(
+    habit: Habit,
+    week_start: WeekStart,
+    today: date,
+    versions: Sequence[HabitVersionRead],
+    entries: Sequence[HabitEntryRead],
+) -> HabitDetailRead:
+    """The habit's detail from rows already read (pure: no session, no I/O)."""
+    first_day = history_start(versions, entries[0].day if entries else None)
+    # A habit whose rules start after today has no days yet: it starts today, empty.
+    first_day = min(first_day, today)
+    days = habit_days_of(versions, entries, first_day, today)
+    scores = habit_scores(days)
+    initial = initial_score(days.spans[0].rules)
+    changes = insights.score_changes(first_day, scores, initial, today)
+    found = habit_streaks(versions, days, today)
+    frequency = insights.weekday_frequency(days, today)
+    # Today's rules: rules set for a later day are not in force yet.
+    latest = version_for_day(versions, today)
+    return HabitDetailRead(
+        habit_id=habit.id,
+        family_id=habit.family_id,
+        user_id=habit.user_id,
+        name=habit.name,
+        colour=habit.colour,
+        archived=habit.archived,
+        kind=latest.kind,
+        unit=latest.unit,
+        direction=latest.direction,
+        target_value=latest.target_value,
+        versions=tuple(versions),
+        week_start=week_start,
+        first_day=first_day,
+        today=today,
+        statuses=tuple(days.statuses),
+        values=tuple(days.values),
+        notes=tuple(days.notes),
+        scores=tuple(scores),
+        progress=tuple(insights.day_progress(days)),
+        score=changes.today,
+        score_month_ago=changes.month_ago,
+        score_year_ago=changes.year_ago,
+        total_completions=insights.total_completions(days),
+        current_streak=found.current_length,
+        current=streak_read(found.current) if found.current else None,
+        best_streaks=tuple(streak_read(s) for s in found.best),
+        weekday_done=frequency.done,
+        weekday_due=frequency.due,
+        weeks=_series(days, scores, Period.WEEK, latest, week_start),
+        months=_series(days, scores, Period.MONTH, latest, week_start),
+    )
+
+
+__all__ = ["HabitInsightsService", "detail_entries", "habit_detail_read"]

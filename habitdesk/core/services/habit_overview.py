@@ -1,6 +1,8 @@
 """The Habits screen in one call: every habit with its rules, its last 30 days, and its current
-and best streaks, in five SQL statements however long the history (the sixth of a screen switch
-is the selected habit's first page of entries, `HabitService.entries_first_page`).
+and best streaks, in five SQL statements however long the history. `overview_with_detail` adds,
+in the same transaction and in one statement more, the detail of the habit the screen shows
+selected (what `HabitInsightsService.habit_detail` reads in a transaction of four of its own):
+a screen switch then shows the list and the Insights tab in six statements.
 
 Best streaks need the whole history, so it is read whole — but compactly: one row per habit and
 status, holding the days as one comma-separated string the database builds
@@ -31,12 +33,15 @@ from habitdesk.core.enums import EntryStatus
 from habitdesk.core.models import Habit
 from habitdesk.core.schemas.habit_overview import (
     STRIP_DAYS,
+    DetailPick,
     HabitOverviewRead,
+    HabitsWithDetailRead,
     StreakRead,
     StripDay,
 )
 from habitdesk.core.schemas.habits import HabitVersionRead
 from habitdesk.core.services.base import READERS, Actor, Service, family_and_role
+from habitdesk.core.services.habit_insights import detail_entries, habit_detail_read
 
 # HabitService's own readers and read-model builders: the same queries and conversions.
 from habitdesk.core.services.habit_queries import (
@@ -61,6 +66,12 @@ def _streak_read(streak: streaks.Streak | None) -> StreakRead:
     return StreakRead(length=streak.length, start=streak.start, end=streak.end)
 
 
+def picked(habits: Sequence[Habit], pick: DetailPick) -> Habit | None:
+    """The habit of `habits` (listed in the screen's order) that `pick` names."""
+    shown = [h for h in habits if not (pick.skip_archived and h.archived)]
+    return next((h for h in shown if h.id == pick.selected), shown[0] if shown else None)
+
+
 class HabitOverviewService(Service):
     async def overview(
         self,
@@ -79,6 +90,28 @@ class HabitOverviewService(Service):
         hides them without asking again). Five statements, whatever the history's length: the
         family with the actor's role, the habits, their versions, the last days, the streak days.
         """
+        read = await self._read(actor, family_id, user_id, today, include_archived)
+        return list(read.habits)
+
+    async def overview_with_detail(
+        self, actor: Actor, family_id: UUID, pick: DetailPick, user_id: UUID | None = None
+    ) -> HabitsWithDetailRead:
+        """`overview` (archived habits included) as of the family's today, and the detail of
+        the habit `pick` names, as `HabitInsightsService.habit_detail` builds it. Six
+        statements: the overview's five and the habit's entries (its versions are among the
+        overview's). No habit listed: no detail.
+        """
+        return await self._read(actor, family_id, user_id, None, True, pick)
+
+    async def _read(
+        self,
+        actor: Actor,
+        family_id: UUID,
+        user_id: UUID | None,
+        today: date | None,
+        include_archived: bool,
+        pick: DetailPick | None = None,
+    ) -> HabitsWithDetailRead:
         async with self.db.read() as session:
             family, _role = await family_and_role(session, actor, family_id, READERS, "see habits")
             day = today or family_today(family.time_zone, family.day_start_hour)
@@ -89,19 +122,28 @@ class HabitOverviewService(Service):
                 query = query.where(Habit.archived.is_(False))
             habits = list(await session.scalars(query))
             if not habits:
-                return []
+                return HabitsWithDetailRead(habits=())
             versions = await versions_by_habit(session, [h.id for h in habits])
             scope = self._scope(family_id, user_id, include_archived)
             first_strip_day = day - timedelta(days=STRIP_DAYS - 1)
             with collector_paused():
                 recent = await self._recent(session, scope, first_strip_day, day)
                 history = await self._history(session, scope, day)
+            shown = picked(habits, pick) if pick else None
+            entries = await detail_entries(session, shown.id, day) if shown else None
+        week_start = family.week_start
+
         # Judging years of days takes tens of milliseconds: a worker thread does it, so the
         # caller's event loop (the app's UI) keeps answering meanwhile.
+        def judge() -> HabitsWithDetailRead:
+            overviews = _overviews(habits, versions, recent, history, day, first_strip_day)
+            if shown is None or entries is None:
+                return HabitsWithDetailRead(habits=tuple(overviews))
+            detail = habit_detail_read(shown, week_start, day, versions[shown.id], entries)
+            return HabitsWithDetailRead(habits=tuple(overviews), detail=detail)
+
         with collector_paused():
-            return await asyncio.to_thread(
-                _overviews, habits, versions, recent, history, day, first_strip_day
-            )
+            return await asyncio.to_thread(judge)
 
     @staticmethod
     def _scope(family_id: UUID, user_id: UUID | None, include_archived: bool) -> list[Any]:
@@ -217,4 +259,4 @@ def _overviews(
     return result
 
 
-__all__ = ["HabitOverviewService"]
+__all__ = ["HabitOverviewService", "picked"]

@@ -5,17 +5,18 @@ weekdays and best streaks) and Entries (fetched a page at a time, notes editable
 
 The list comes from one service read (`HabitOverviewService.overview`: five SQL statements
 whatever the length of the history), so picking another habit or showing the archived ones
-never waits on the database. The detail's tabs read only when shown: Insights in one read of
-four statements (`HabitInsightsService.habit_detail`), the entries table its first page with
-the total in one (`HabitService.entries_first_page`), then a page at a time as it is scrolled.
-The first screen switch (or one after habits or entries changed) therefore costs 5 + 4
-statements on the Insights tab, 5 + 1 on the Entries tab; a switch back with nothing changed, 5.
+never waits on the database. The detail's tabs read only when shown. When the Insights tab is
+in view and has nothing current to show, the screen's own read brings the selected habit's
+detail with the list (`overview_with_detail`: one statement more, in the same transaction);
+picking another habit reads its detail alone (`HabitInsightsService.habit_detail`). The Entries
+tab reads its first page with the total in one statement (`HabitService.entries_first_page`),
+then a page at a time as it is scrolled. A screen switch therefore costs 6 statements at most
+(5 + 1 on either tab); a switch back with nothing changed, 5.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 from datetime import date
 from typing import Any, ClassVar
 from uuid import UUID
@@ -67,7 +68,11 @@ from PySide6.QtWidgets import (
 from habitdesk.core.changes import Changes, Kind
 from habitdesk.core.enums import HabitKind, Role
 from habitdesk.core.schemas.habit_insights import HabitDetailRead
-from habitdesk.core.schemas.habit_overview import HabitOverviewRead
+from habitdesk.core.schemas.habit_overview import (
+    DetailPick,
+    HabitOverviewRead,
+    HabitsWithDetailRead,
+)
 from habitdesk.core.schemas.people import MemberRead
 from habitdesk.ui.context import AppContext
 from habitdesk.ui.dialogs.confirm import confirm_removal
@@ -344,6 +349,9 @@ class HabitsView(View):
         self._entries_stale = True
         self._shown_entries_for: UUID | None = None
         self._insights_stale = True
+        # Counts what made the insights stale: a detail read with the list is shown only if
+        # nothing did while it was read.
+        self._insights_marks = 0
         self._shown_insights_for: UUID | None = None
         self._insights_generation = 0
         # The running read of the insights of the habit shown, if any (tests await it).
@@ -677,18 +685,43 @@ class HabitsView(View):
 
     # --- loading ------------------------------------------------------------------------------
 
-    async def load(self) -> list[HabitOverviewRead]:
+    async def load(self) -> tuple[HabitsWithDetailRead, int]:
         core, family = self.context.core, self.context.family
         assert core is not None and family is not None
-        return await core.habit_overview.overview(
-            self.context.actor,
-            family.id,
-            self.context.member_filter,
-            today=self.context.today,
-        )
+        marks = self._insights_marks
+        if self._insights_wanted():
+            pick = DetailPick(self._selected_id, skip_archived=not self.show_archived.isChecked())
+            read = await core.habit_overview.overview_with_detail(
+                self.context.actor, family.id, pick, self.context.member_filter
+            )
+        else:
+            habits = await core.habit_overview.overview(
+                self.context.actor,
+                family.id,
+                self.context.member_filter,
+                today=self.context.today,
+            )
+            read = HabitsWithDetailRead(habits=tuple(habits))
+        return read, marks
 
-    def apply(self, data: Sequence[HabitOverviewRead]) -> None:
-        self.overview = list(data)
+    def _insights_wanted(self) -> bool:
+        """Whether the Insights tab will need the selected habit's detail read again."""
+        if self.detail_tabs.currentWidget() is not self.insights:
+            return False
+        selected = self._selected_id
+        return selected is None or self._shown_insights_for != selected or self._insights_stale
+
+    def apply(self, data: tuple[HabitsWithDetailRead, int]) -> None:
+        read, marks = data
+        self.overview = list(read.habits)
+        detail = read.detail
+        if detail is not None and marks == self._insights_marks:
+            # Shown now, so selecting its habit below finds it current and reads nothing.
+            self._insights_generation += 1  # a read for another habit no longer lands
+            self.insights_task = None
+            self._shown_insights_for = detail.habit_id
+            self._insights_stale = False
+            self.insights.set_detail(detail)
         self._rebuild()
 
     def show_empty(self) -> None:
@@ -702,11 +735,11 @@ class HabitsView(View):
         if initiator is self.entries_model:
             # A note: nothing on the list changes, and the table shows it already; the
             # calendar's tooltips read it again when the Insights tab is next shown.
-            self._insights_stale = True
+            self._mark_insights_stale()
             return
         if changes.touches(Kind.ENTRIES, Kind.HABITS):
             self._entries_stale = True
-            self._insights_stale = True
+            self._mark_insights_stale()
         super().on_changes(changes, initiator)
 
     def _visible_groups(self) -> list[tuple[MemberRead, list[HabitOverviewRead]]]:
@@ -865,6 +898,7 @@ class HabitsView(View):
 
     def _mark_insights_stale(self) -> None:
         self._insights_stale = True
+        self._insights_marks += 1
 
     def _sync_insights(self, habit_id: UUID) -> Any:
         core = self.context.core
