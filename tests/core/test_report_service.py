@@ -93,6 +93,9 @@ async def test_each_day_is_judged_by_the_rules_in_force_that_day(
     assert row.streak.current == 1  # Saturday, after Wednesday's miss
     child = member(report, fam.child.user_id)
     assert (child.done, child.due, child.rate) == (2, 3, pytest.approx(2 / 3))
+    # Day by day, for the chart: a skip and the days not asked for count in nothing.
+    assert child.day_rates == (1.0, None, 0.0, None, None, 1.0, None)
+    assert report.day_rates == child.day_rates
     (note,) = child.notes
     assert (note.day, note.item, note.text) == (mon, "Read 20 minutes", "Finished the book!")
     assert (report.label, report.days) == (LAST_WEEK.label, LAST_WEEK.days)
@@ -169,6 +172,7 @@ async def test_routine_days_show_partial_runs_skips_and_misses(
     assert [(c.steps_done, c.steps_total) for c in row.days[:2]] == [(2, 2), (1, 2)]
     # Partial counts as due and not done; the skipped day in neither.
     assert (row.done, row.due) == (1, 6)
+    assert [c.due for c in row.days] == [True, True, False, *[True] * 4]
 
 
 async def test_days_after_today_are_upcoming_not_missed(

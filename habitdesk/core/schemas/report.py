@@ -6,6 +6,7 @@ version of its rules in force on that day.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
 from uuid import UUID
@@ -36,6 +37,9 @@ class ReportCell(ReadModel):
     # Routines: steps checked of the steps of the version the run followed.
     steps_done: int | None = None
     steps_total: int | None = None
+    # Counts in the week's rate: done, or missed once the day is over (a skip, a day not
+    # asked for and a day still to come count in none).
+    due: bool = False
 
 
 class ReportStreak(ReadModel):
@@ -79,6 +83,17 @@ class ReportRedemption(ReadModel):
     day: date  # the family's day it was approved
 
 
+def day_rates(rows: Sequence[ReportRoutineRow | ReportHabitRow]) -> tuple[float | None, ...]:
+    """Each day's done / due over `rows` (Monday … Sunday); None on a day with nothing due."""
+    rates: list[float | None] = []
+    for i in range(7):
+        cells = [row.days[i] for row in rows]
+        due = sum(c.due for c in cells)
+        done = sum(c.status is ReportStatus.DONE for c in cells)
+        rates.append(done / due if due else None)
+    return tuple(rates)
+
+
 class MemberWeekRead(ReadModel):
     user_id: UUID
     full_name: str
@@ -102,6 +117,11 @@ class MemberWeekRead(ReadModel):
         """done / due over the week's judged days, None when nothing was due."""
         return self.done / self.due if self.due else None
 
+    @property
+    def day_rates(self) -> tuple[float | None, ...]:
+        """done / due on each day, Monday … Sunday; None on a day with nothing due."""
+        return day_rates([*self.routines, *self.habits])
+
 
 class WeekReportRead(ReadModel):
     family_id: UUID
@@ -120,6 +140,14 @@ class WeekReportRead(ReadModel):
         return self.done / self.due if self.due else None
 
     @property
+    def day_rates(self) -> tuple[float | None, ...]:
+        """The whole family's done / due on each day, Monday … Sunday."""
+        rows: list[ReportRoutineRow | ReportHabitRow] = []
+        for member in self.members:
+            rows += [*member.routines, *member.habits]
+        return day_rates(rows)
+
+    @property
     def upcoming_days(self) -> int:
         """Days of the week after today (0 for a finished week)."""
         return sum(1 for day in self.days if day > self.today)
@@ -136,4 +164,5 @@ __all__ = [
     "ReportStatus",
     "ReportStreak",
     "WeekReportRead",
+    "day_rates",
 ]

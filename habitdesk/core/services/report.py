@@ -86,15 +86,6 @@ _NO_STREAK = ReportStreak(current=0, best=0)
 
 
 @dataclass(frozen=True)
-class _Judged:
-    """A day's cell and how it counts in the week's rate."""
-
-    cell: ReportCell
-    done: bool = False
-    due: bool = False
-
-
-@dataclass(frozen=True)
 class _WeekRun:
     """A run of the week: whose, and how many of its version's steps were checked."""
 
@@ -126,8 +117,8 @@ def short_note(text: str) -> str:
     return line[: NOTE_MAX_CHARS - 1].rstrip() + "…"
 
 
-def _counted(cells: Sequence[_Judged]) -> tuple[int, int]:
-    return sum(j.done for j in cells), sum(j.due for j in cells)
+def _counted(cells: Sequence[ReportCell]) -> tuple[int, int]:
+    return sum(c.status is ReportStatus.DONE for c in cells), sum(c.due for c in cells)
 
 
 def _streak(found: streak_rules.HabitStreaks) -> ReportStreak:
@@ -148,17 +139,17 @@ class _Week:
         # recorded past the Sunday.
         self.streaks_as_of = today if today <= week.sunday else week.sunday + timedelta(days=1)
 
-    def habit_cells(self, days: HabitDays) -> list[_Judged]:
+    def habit_cells(self, days: HabitDays) -> list[ReportCell]:
         outcomes = habit_outcomes(days)
         rules_at = _rules_by_index(days)
-        cells: list[_Judged] = []
+        cells: list[ReportCell] = []
         for day in self.days:
             i = days.index(day)
             if day > self.today:
-                cells.append(_Judged(ReportCell(status=ReportStatus.UPCOMING)))
+                cells.append(ReportCell(status=ReportStatus.UPCOMING))
                 continue
             if i < 0:
-                cells.append(_Judged(ReportCell(status=ReportStatus.NOT_DUE)))
+                cells.append(ReportCell(status=ReportStatus.NOT_DUE))
                 continue
             rules = rules_at(i)
             status = _FROM_OUTCOME[outcomes[i]]
@@ -170,18 +161,18 @@ class _Week:
                 status=status,
                 value=days.values[i] if numeric else None,
                 target=rules.target_value if numeric else None,
+                due=status in (ReportStatus.DONE, ReportStatus.MISSED),
             )
-            done = status is ReportStatus.DONE
-            cells.append(_Judged(cell, done, done or status is ReportStatus.MISSED))
+            cells.append(cell)
         return cells
 
     def routine_cells(
         self, routine: RoutineDef, runs: dict[date, _WeekRun]
-    ) -> tuple[list[_Judged], streak_rules.HabitStreaks]:
+    ) -> tuple[list[ReportCell], streak_rules.HabitStreaks]:
         laid = routine_days(routine.versions, routine.runs, self.judged_end)
         outcomes = routine_outcomes(laid)
         base = laid.start
-        cells: list[_Judged] = []
+        cells: list[ReportCell] = []
         for day in self.days:
             i = (day - base).days
             run = runs.get(day)
@@ -189,7 +180,7 @@ class _Week:
             if day > self.today or i < 0:
                 # Before the routine begins nothing is due, even on the days still to come.
                 status = ReportStatus.NOT_DUE if i < 0 else ReportStatus.UPCOMING
-                cells.append(_Judged(ReportCell(status=status)))
+                cells.append(ReportCell(status=status))
                 continue
             outcome = outcomes[i]
             status = _FROM_OUTCOME[outcome]
@@ -201,10 +192,10 @@ class _Week:
                     status = ReportStatus.UPCOMING
             # Today is not over: a run still open there counts in no rate yet.
             still_open = day == self.today and laid.statuses[i] is DayStatus.NONE
-            done = outcome is Outcome.DONE
-            due = done or (outcome is Outcome.MISSED and not still_open)
-            cell = ReportCell(status=status, steps_done=steps[0], steps_total=steps[1])
-            cells.append(_Judged(cell, done, due))
+            due = outcome is Outcome.DONE or (outcome is Outcome.MISSED and not still_open)
+            cells.append(
+                ReportCell(status=status, steps_done=steps[0], steps_total=steps[1], due=due)
+            )
         ordinal = laid.start.toordinal()
         done_days = [ordinal + i for i, s in enumerate(laid.statuses) if s is DayStatus.DONE]
         skipped = [ordinal + i for i, s in enumerate(laid.statuses) if s is DayStatus.SKIPPED]
@@ -212,13 +203,11 @@ class _Week:
         judgement = streak_rules.judge_ordinals(versions, done_days, skipped, self.streaks_as_of)
         return cells, streak_rules.streaks(judgement, 1)
 
-    def not_begun_cells(self, first: date) -> list[_Judged]:
+    def not_begun_cells(self, first: date) -> list[ReportCell]:
         """A habit whose rules begin after today, later this week: not due before its first
         day, still to come from it on."""
         return [
-            _Judged(
-                ReportCell(status=ReportStatus.NOT_DUE if day < first else ReportStatus.UPCOMING)
-            )
+            ReportCell(status=ReportStatus.NOT_DUE if day < first else ReportStatus.UPCOMING)
             for day in self.days
         ]
 
@@ -510,7 +499,7 @@ def _habit_rows(
     return rows, notes
 
 
-def _habit_row(d: HabitDef, cells: Sequence[_Judged], streak: ReportStreak) -> ReportHabitRow:
+def _habit_row(d: HabitDef, cells: Sequence[ReportCell], streak: ReportStreak) -> ReportHabitRow:
     done, due = _counted(cells)
     latest = d.versions[-1]
     return ReportHabitRow(
@@ -520,7 +509,7 @@ def _habit_row(d: HabitDef, cells: Sequence[_Judged], streak: ReportStreak) -> R
         kind=latest.kind,
         unit=latest.unit,
         direction=latest.direction,
-        days=tuple(j.cell for j in cells),
+        days=tuple(cells),
         done=done,
         due=due,
         streak=streak,
@@ -552,7 +541,7 @@ def _routine_rows(
             ReportRoutineRow(
                 routine_id=r.routine.id,
                 name=r.routine.name,
-                days=tuple(j.cell for j in cells),
+                days=tuple(cells),
                 done=done,
                 due=due,
                 streak=_streak(found),
