@@ -16,6 +16,9 @@ def create_application(argv: list[str] | None = None):  # type: ignore[no-untype
     from habitdesk.ui import collector
 
     collector.pause_for_start_up()  # until the shell's first screen shows its data
+    from habitdesk.core.appcore import import_for_first_screen
+
+    import_for_first_screen()  # before PySide6 (see there why)
     # PySide6 before qasync: qasync picks the Qt binding that is already imported.
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication

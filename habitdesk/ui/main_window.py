@@ -230,6 +230,10 @@ class MainWindow(QMainWindow):
         when shown).
         """
         steps: list[Callable[[], object]] = []
+        core = self.context.core
+        if core is not None:
+            # The core makes its services on first use; the screens' first loads find them.
+            steps.extend(partial(getattr, core, name) for name in core.SERVICES)
         for info in SCREENS:
             if info.screen_id not in self.views:
                 for module in (*_ui_imports_of(info.module), info.module):

@@ -6,6 +6,8 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
+from habitdesk.core.paths import resources_dir
+
 THEMES = ("system", "light", "dark")
 _SETTING = "appearance/theme"
 
@@ -115,4 +117,33 @@ def _style_sheet(dark: bool) -> str:
     QPushButton[primary="true"] {{ background: {ACCENT}; color: white; border: none; border-radius: 6px; padding: 6px 14px; }}
     QPushButton[primary="true"]:disabled {{ background: {border}; color: {muted}; }}
     QLabel[fieldError="true"] {{ color: {"#FF9C9C" if dark else "#B3261E"}; }}
+    {_indicators(dark)}
+    """
+
+
+def _indicators(dark: bool) -> str:
+    """Radio buttons and check boxes drawn by us: Fusion outlines them in the window colour made
+    darker, which on the dark theme left them all but invisible."""
+    outline = "#8A939E" if dark else "#8C939C"
+    base = "#272B31" if dark else "#FFFFFF"
+    disabled = "#4A5058" if dark else "#C9CDD3"
+    tick = (resources_dir() / "check.svg").as_posix()
+    dot = (
+        "qradialgradient(cx:0.5, cy:0.5, radius:0.5, fx:0.5, fy:0.5, "
+        f"stop:0 {ACCENT}, stop:0.42 {ACCENT}, stop:0.5 {base}, stop:1 {base})"
+    )
+    return f"""
+    QRadioButton::indicator, QCheckBox::indicator {{ width: 14px; height: 14px;
+        border: 2px solid {outline}; background: {base}; }}
+    QRadioButton::indicator {{ border-radius: 9px; }}
+    QCheckBox::indicator {{ border-radius: 4px; }}
+    QRadioButton::indicator:hover, QCheckBox::indicator:hover,
+    QRadioButton::indicator:focus, QCheckBox::indicator:focus {{ border-color: {ACCENT}; }}
+    QRadioButton::indicator:checked {{ border-color: {ACCENT}; background: {dot}; }}
+    QCheckBox::indicator:checked {{ border-color: {ACCENT}; background: {ACCENT};
+        image: url({tick}); }}
+    QCheckBox::indicator:indeterminate {{ border-color: {ACCENT}; background: {ACCENT}; }}
+    QRadioButton::indicator:disabled, QCheckBox::indicator:disabled {{
+        border-color: {disabled}; }}
+    QCheckBox::indicator:checked:disabled {{ background: {disabled}; }}
     """
