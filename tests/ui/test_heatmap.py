@@ -365,3 +365,25 @@ def test_legend_paints(qtbot) -> None:  # type: ignore[no-untyped-def]
         if close(image.pixelColor(x, y), QColor(GREEN), 4)
     )
     assert greens > 20
+
+
+def test_a_whole_year_fits_the_detail_pane_of_a_small_window(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """At 1,180 × 760 the Habits screen's detail gives the calendar ≈490 px: every week of a
+    year shows without scrolling sideways, the weekday labels at its left."""
+    area = QScrollArea()
+    qtbot.addWidget(area)
+    area.setWidgetResizable(True)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    heat = filled_map()
+    area.setWidget(heat)
+    area.resize(500, 400)
+    show_active(qtbot, area)
+    qtbot.waitUntil(lambda: heat.width() > 0)
+    assert area.horizontalScrollBar().maximum() == 0
+    viewport = area.viewport().width()
+    december = heat.day_rect(date(2025, 12, 31))
+    january = heat.day_rect(date(2025, 1, 1))
+    assert december.right() <= viewport and heat.day_rect(TODAY).right() <= viewport
+    # Room for "Mon" at the left of the first column.
+    label = heat.fontMetrics().horizontalAdvance("Mon")
+    assert january.left() - label >= 0

@@ -45,7 +45,7 @@ from habitdesk.ui.widgets.day_strip import paint_square
 Tooltip = Callable[[date], str]
 
 _COLUMNS = 54  # a leap year starting on the last weekday row spans 54 week columns
-_MIN_STEP = 10  # cell + gap, logical pixels
+_MIN_STEP = 8  # cell + gap, logical pixels: a whole year fits the detail pane of a 1,180 px window
 _MAX_STEP = 17
 _PARTIAL_STEPS = 6  # partial levels are drawn in this many intensities
 _PAD = 6  # room around the content so headings and rings do not touch the frame
@@ -542,9 +542,13 @@ class YearHeatMap(QWidget):
                 name,
             )
         grid_top = month_top + self._month_height
+        # Centred on its row and as tall as the text: a row of small cells is shorter than a
+        # line, and drawText clips to its rectangle (labels skip rows when they would touch).
+        height = QFontMetricsF(small).height()
         for row, name in self._weekday_labels:
+            middle = grid_top + row * self._step + self._cell / 2
             painter.drawText(
-                QRectF(_PAD, grid_top + row * self._step, self._grid_left - _PAD - 6, self._cell),
+                QRectF(_PAD, middle - height / 2, self._grid_left - _PAD - 6, height),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                 name,
             )
