@@ -3,13 +3,15 @@
 Print colours whatever the app's theme: black text on white, each member's block edged and
 lightly tinted in the member's colour. A page holds a header (family, week, dates), then one
 block per member: a grid of days × routines and habits with a symbol per day (and the value of
-numeric habits), the week's rate, points, rewards, streaks and notes. Blocks go on the page in
+numeric habits), the week's rate, points, rewards, streaks and notes, and a small chart of
+the share done each day (the app's bar chart, in print colours). Blocks go on the page in
 order; a block that does not fit what is left of a page starts the next one, and only a block
 taller than a whole page is continued across pages (its name and day header repeated).
 
 Geometry is in points (1/72 inch): the painter is scaled from the writer's resolution, and text
 is measured against the writer itself (`QFontMetricsF(font, writer)`) so what is measured is
-what is drawn.
+what is drawn. The chart measures its text without a device, so it is drawn in screen-like
+pixels (96 per inch) with a font sized in pixels, which measures the same on any device.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from PySide6.QtGui import (
     QPageLayout,
     QPageSize,
     QPainter,
+    QPalette,
     QPdfWriter,
     QPen,
 )
@@ -44,6 +47,7 @@ from habitdesk.core.schemas.report import (
     ReportStatus,
     WeekReportRead,
 )
+from habitdesk.ui.widgets.charts import Series, paint_bar_chart
 
 RESOLUTION = 300  # dots per inch: crisp text and lines on any printer
 MARGIN = 28.0  # points: 10 mm all round, inside what any printer can print
@@ -76,6 +80,15 @@ _HEAD = 22.0
 _GROUP = 11.0
 _GAP = 10.0
 _NOTE_LINES = 4  # more notes than this are summed up as "and N more"
+_TEXT_TOP = 3.0  # between the grid and the text under it
+_CHART_WIDTH = 168.0
+_CHART_HEIGHT = 41.0
+_CHART_GAP = 14.0  # between the text under the grid and the chart beside it
+_CHART_PIXELS = 96.0 / 72.0  # screen-like pixels per point, for the chart
+_CHART_FONT_PIXELS = 8  # 6 points, for its title and axis labels alike
+# A little over 100 %, so the axis has three ticks (0, 50, 100 %), which a small chart has room
+# for, and a full day's bar still stops below the top.
+_CHART_TOP = 110.0
 
 
 def _tint(colour: str, amount: float) -> QColor:
@@ -123,6 +136,30 @@ def _cell_text(cell: ReportCell, row_target: float | None) -> tuple[str, str]:
     return symbol, ""
 
 
+def _pixel_font(family: str, pixels: int) -> QFont:
+    made = QFont(family)
+    made.setPixelSize(pixels)
+    return made
+
+
+def _print_palette() -> QPalette:
+    """The chart's colours on paper: black text, white ground, light grey grid lines."""
+    palette = QPalette()
+    for role, colour in (
+        (QPalette.ColorRole.Text, _INK),
+        (QPalette.ColorRole.WindowText, _INK),
+        (QPalette.ColorRole.Base, _PAPER),
+        (QPalette.ColorRole.Window, _PAPER),
+        (QPalette.ColorRole.Mid, _RULE),
+    ):
+        palette.setColor(role, colour)
+    return palette
+
+
+def _chart_tick(value: float) -> str:
+    return f"{value:.0f} %"
+
+
 @dataclass
 class _Fonts:
     title: QFont
@@ -132,6 +169,7 @@ class _Fonts:
     small: QFont
     bold_small: QFont
     symbol: QFont
+    chart: QFont
     emoji: QFont | None
 
 
@@ -163,6 +201,7 @@ class _Typesetter:
             small=font(7),
             bold_small=font(7, QFont.Weight.DemiBold),
             symbol=font(9, QFont.Weight.Bold),
+            chart=_pixel_font(family, _CHART_FONT_PIXELS),
             emoji=emoji,
         )
 
@@ -217,6 +256,7 @@ class _Layout:
         self.type = type_
         self.width = width
         self.fonts = type_.fonts
+        self.palette = _print_palette()
         # Columns: item name | seven days | week | streak.
         self.week_width = 40.0
         self.streak_width = 66.0
@@ -456,8 +496,40 @@ class _Layout:
         return _Piece(11.0, paint)
 
     def _extras(self, member: MemberWeekRead) -> list[_Piece]:
-        """Streak highlights, rewards and notes under the grid."""
-        pieces = [_Piece(3.0, lambda p, y: None)]
+        """Streak highlights, rewards and notes under the grid, the day-by-day chart beside
+        them."""
+        rates = member.day_rates
+        charted = any(rate is not None for rate in rates)
+        room = self.width - 8 - ((_CHART_WIDTH + _CHART_GAP) if charted else 0)
+        lines = [(line, _INK, 4.0) for line in self._facts(member, room)]
+        notes = member.notes
+        shown = notes[:_NOTE_LINES]
+        for note in shown:
+            text = f"{note.day:%a} {note.day.day} · {note.item}: {note.text}"
+            lines += [
+                (line, _MUTED, 8.0) for line in self.type.wrap(self.fonts.small, text, room - 8)[:2]
+            ]
+        if len(notes) > len(shown):
+            lines.append((f"and {len(notes) - len(shown)} more notes", _MUTED, 8.0))
+        # The text keeps a little room under the grid; the chart's title has its own.
+        height = max(_TEXT_TOP + 11.0 * len(lines), _CHART_HEIGHT if charted else 0.0)
+
+        def paint(p: QPainter, y: float) -> None:
+            p.setFont(self.fonts.small)
+            for k, (text, colour, indent) in enumerate(lines):
+                p.setPen(colour)
+                p.drawText(
+                    QRectF(indent, y + _TEXT_TOP + 11 * k, room - indent + 4, 11),
+                    Qt.AlignmentFlag.AlignVCenter,
+                    text,
+                )
+            if charted:
+                box = QRectF(self.width - _CHART_WIDTH, y, _CHART_WIDTH, _CHART_HEIGHT)
+                self._chart(p, box, member.colour, rates)
+
+        return [_Piece(height, paint)]
+
+    def _facts(self, member: MemberWeekRead, room: float) -> list[str]:
         rows: list[ReportRoutineRow | ReportHabitRow] = [*member.routines, *member.habits]
         best = max(rows, key=lambda r: r.streak.current, default=None)
         facts: list[str] = []
@@ -466,19 +538,27 @@ class _Layout:
         if member.rewards:
             got = ", ".join(f"{r.reward_name} ({r.cost} points)" for r in member.rewards)
             facts.append(f"Rewards: {got}")
-        for fact in facts:
-            for line in self.type.wrap(self.fonts.small, fact, self.width - 8):
-                pieces.append(self._line(line, _INK, self.fonts.small))
-        notes = member.notes
-        shown = notes[:_NOTE_LINES]
-        for note in shown:
-            text = f"{note.day:%a} {note.day.day} · {note.item}: {note.text}"
-            for line in self.type.wrap(self.fonts.small, text, self.width - 16)[:2]:
-                pieces.append(self._line(line, _MUTED, self.fonts.small, indent=8))
-        if len(notes) > len(shown):
-            more = len(notes) - len(shown)
-            pieces.append(self._line(f"and {more} more notes", _MUTED, self.fonts.small, indent=8))
-        return pieces
+        return [line for fact in facts for line in self.type.wrap(self.fonts.small, fact, room)]
+
+    def _chart(self, p: QPainter, box: QRectF, colour: str, rates: Sequence[float | None]) -> None:
+        """The share of what was due that was done, each day (no bar: nothing was due)."""
+        labels = [f"{day:%a}"[:2] for day in self.report.days]
+        values = [None if rate is None else 100 * rate for rate in rates]
+        p.save()
+        p.translate(box.topLeft())
+        p.scale(1 / _CHART_PIXELS, 1 / _CHART_PIXELS)
+        p.setFont(self.fonts.chart)
+        paint_bar_chart(
+            p,
+            QRectF(0, 0, box.width() * _CHART_PIXELS, box.height() * _CHART_PIXELS),
+            self.palette,
+            labels,
+            [Series("Done", values, colour)],
+            y_max=_CHART_TOP,
+            value_text=_chart_tick,
+            title="Done each day",
+        )
+        p.restore()
 
 
 def _day_text(day: date) -> str:

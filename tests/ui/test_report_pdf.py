@@ -68,7 +68,25 @@ def test_a_demo_familys_week_fits_one_page_with_everyone_on_it(
         for row in (*member.routines, *member.habits):
             assert row.name[:12] in texts[0]
     assert "Page 1 of 1" in texts[0]
+    # Each member with something due has a chart of the share done each day.
+    charted = [m for m in demo_report.members if any(r is not None for r in m.day_rates)]
+    assert charted and texts[0].count("Done each day") == len(charted)
+    assert "Mo Tu We Th Fr Sa Su" in texts[0] and "100 %" in texts[0]
     assert list(tmp_path.glob("*.pdf*")) == [path]  # no temporary file left behind
+
+
+def test_the_day_chart_is_left_out_when_nothing_was_due(tmp_path: Path) -> None:
+    counted = _member(1, 2)
+    done = ReportCell(status=ReportStatus.DONE, due=True)
+    counted = counted.model_copy(
+        update={"habits": tuple(h.model_copy(update={"days": (done,) * 7}) for h in counted.habits)}
+    )
+    path = tmp_path / "chart.pdf"
+    render_pdf(_report([counted, _member(2, 2)]), path)
+    (text,) = text_of(path)
+    # Only the member with days that counted: the other's cells were not due.
+    assert text.count("Done each day") == 1
+    assert text.index("Member 1") < text.index("Done each day") < text.index("Member 2")
 
 
 def _member(n: int, rows: int) -> MemberWeekRead:
