@@ -10,7 +10,10 @@ and median of the runs, on the qasync loop the app uses:
 
 - `HabitInsightsService.habit_detail` (every day with its score, streaks, figures, weekdays,
   week and month totals), and the SQL statements it runs (SQLAlchemy `before_cursor_execute`);
-  also its synchronous part alone (judging and building the read-model, which holds the loop);
+  also its judging and building of the read-model alone (`habit_detail_read`, in a worker
+  thread);
+- the Habits screen's read when its Insights tab needs the selected habit: the overview and
+  then `habit_detail` (two transactions, as before) next to `overview_with_detail` (one);
 - `HabitInsightsPane.set_detail` (what the Habits screen's apply does with it);
 - painting the pane's year heat map, every year, into a QImage at 1× and 2× (issue 4 target:
   ≤ 50 ms), in the light and the dark theme;
@@ -46,9 +49,12 @@ from sqlalchemy import event, func, select
 from habitdesk.core.db.database import Database
 from habitdesk.core.db.migrate import upgrade
 from habitdesk.core.demo import generate_demo
-from habitdesk.core.models import HabitEntry
+from habitdesk.core.models import Habit, HabitEntry
+from habitdesk.core.schemas.habit_overview import DetailPick
+from habitdesk.core.services import habit_insights
 from habitdesk.core.services.base import Actor
 from habitdesk.core.services.habit_insights import HabitInsightsService
+from habitdesk.core.services.habit_overview import HabitOverviewService
 from habitdesk.ui.theme import apply_theme
 from habitdesk.ui.widgets.habit_insights_pane import HabitInsightsPane
 
@@ -93,22 +99,16 @@ async def measure_read(db: Database, owner_id: Any, runs: int) -> tuple[Any, Any
         f"{detail.first_day}, {detail.total_completions:,} done"
     )
 
-    statements: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", note)
-    await service.habit_detail(actor, habit_id)
-    event.remove(db.engine.sync_engine, "before_cursor_execute", note)
-    print(f"  statements per read: {len(statements)}")
+    print(
+        f"  statements per read: {await count_statements(db, service.habit_detail(actor, habit_id))}"
+    )
     line(
         "HabitInsightsService.habit_detail",
         *await async_timings(lambda: service.habit_detail(actor, habit_id), runs),
     )
 
-    # The synchronous part: what the read does after its last await (it holds the loop).
-    compute = HabitInsightsService._detail
+    # Judging and building the read-model, alone (a worker thread does it).
+    compute = habit_insights.habit_detail_read
     held: list[float] = []
 
     def timed_compute(*args: Any) -> Any:
@@ -118,14 +118,49 @@ async def measure_read(db: Database, owner_id: Any, runs: int) -> tuple[Any, Any
         finally:
             held.append((time.perf_counter() - started) * 1000)
 
-    HabitInsightsService._detail = staticmethod(timed_compute)  # type: ignore[method-assign]
+    habit_insights.habit_detail_read = timed_compute
     try:
         for _ in range(runs):
             await service.habit_detail(actor, habit_id)
     finally:
-        HabitInsightsService._detail = staticmethod(compute)  # type: ignore[method-assign]
-    line("  of which judging + read-model (sync)", min(held), statistics.median(held))
+        habit_insights.habit_detail_read = compute
+    line("  of which judging + read-model (thread)", min(held), statistics.median(held))
     return (lambda: service.habit_detail(actor, habit_id)), detail
+
+
+async def count_statements(db: Database, work: Awaitable[Any]) -> int:
+    statements: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", note)
+    try:
+        await work
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", note)
+    return len(statements)
+
+
+async def measure_screen_read(db: Database, owner_id: Any, runs: int) -> None:
+    """The Habits screen's read with the Insights tab in view: the list, then the first habit's
+    detail in a transaction of its own, next to both in one (`overview_with_detail`)."""
+    actor = Actor.member(owner_id)
+    overview = HabitOverviewService(db)
+    insights = HabitInsightsService(db)
+    async with db.read() as session:
+        family_id = await session.scalar(select(Habit.family_id).limit(1))
+
+    async def apart() -> Any:
+        habits = await overview.overview(actor, family_id)
+        return await insights.habit_detail(actor, habits[0].habit.id)
+
+    async def together() -> Any:
+        return await overview.overview_with_detail(actor, family_id, DetailPick())
+
+    for label, work in (("overview, then habit_detail", apart), ("overview_with_detail", together)):
+        count = await count_statements(db, work())
+        line(f"{label} ({count} statements)", *await async_timings(work, runs))
 
 
 async def measure_ui(read: Callable[[], Awaitable[Any]], detail: Any, runs: int) -> None:
@@ -185,6 +220,7 @@ async def run(days: int, runs: int) -> None:
             gc.freeze()
             print(f"SQLite file, demo family to {date.today()}")
             read, detail = await measure_read(db, demo.owner_id, runs)
+            await measure_screen_read(db, demo.owner_id, runs)
             await measure_ui(read, detail, runs)
         finally:
             await db.dispose()
@@ -203,6 +239,7 @@ async def postgres_run(days: int, runs: int) -> None:
                 gc.freeze()
                 print("PostgreSQL via PgBouncer")
                 await measure_read(db, demo.owner_id, runs)
+                await measure_screen_read(db, demo.owner_id, runs)
             finally:
                 await db.dispose()
 
