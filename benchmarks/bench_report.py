@@ -6,8 +6,8 @@
 
 Builds the demo family on a SQLite file (and on PostgreSQL through PgBouncer unless
 --sqlite-only), then times `WeekReportService.week_report` for the last complete week (SQL
-statements counted) and `report_pdf.save_pdf` off-screen (pages, file size). Best and median of
-several runs. Asserts nothing.
+statements counted, the slowest three timed on their own) and `report_pdf.save_pdf` off-screen
+(pages, file size). Best and median of several runs. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import statistics
 import tempfile
 import time
@@ -70,7 +71,35 @@ async def timed_read(db: Database, family_id: Any, week: IsoWeek) -> WeekReportR
         times,
         f"{len(statements)} SQL statements, {len(report.members)} members, {rows} rows",
     )
+    for spent, statement in await slowest_statements(db, read):
+        print(f"    {spent:6.1f} ms  {statement}")
     return report
+
+
+async def slowest_statements(
+    db: Database, read: Callable[[], Awaitable[Any]], count: int = 3
+) -> list[tuple[float, str]]:
+    """The `count` slowest statements of one more read, each with the tables it reads."""
+    began: dict[int, float] = {}
+    spent: list[tuple[float, str]] = []
+
+    def before(_conn: Any, cursor: Any, *_args: Any) -> None:
+        began[id(cursor)] = time.perf_counter()
+
+    def after(_conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
+        took = (time.perf_counter() - began.pop(id(cursor))) * 1000
+        tables = dict.fromkeys(re.findall(r"(?:FROM|JOIN) (\w+)", statement))
+        spent.append((took, ", ".join(tables) or statement[:60]))
+
+    engine = db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        await read()
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+    return sorted(spent, reverse=True)[:count]
 
 
 def timed_pdf(report: WeekReportRead) -> None:

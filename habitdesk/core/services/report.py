@@ -25,7 +25,7 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, select, true, union_all
+from sqlalchemy import func, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from habitdesk.core.db.database import Database
@@ -39,6 +39,7 @@ from habitdesk.core.enums import HabitKind, PointsSource, RedemptionStatus, Role
 from habitdesk.core.errors import InvalidInputError
 from habitdesk.core.models import (
     Family,
+    Habit,
     HabitEntry,
     PointsEntry,
     Reward,
@@ -394,33 +395,37 @@ async def _points_earned(
     A habit's or routine step's points count on the day they were earned for, whenever the
     check-in was recorded: a check-in back-filled on Monday for last Sunday is last week's, and
     undoing it later takes it back from that same week. A parent's award has no day but the one
-    it was given on. One statement: the ledger lines joined to the habit entries and the runs
-    (through the step checks) they were written for.
+    it was given on. One statement: the ledger lines of the week's habit entries and of its
+    runs' step checks, and the awards given in the week.
     """
     first, after = _week_instants(family, week)
-    whose = PointsEntry.user_id == only if only is not None else true()
-    lines = and_(PointsEntry.family_id == family.id, whose)
+    # Each part starts from the family's items and the week's days (indexed), then finds their
+    # ledger lines by source: starting from the family's ledger would read all its years.
     habits = (
         select(PointsEntry.user_id, PointsEntry.amount)
-        .join(HabitEntry, HabitEntry.id == PointsEntry.source_id)
+        .select_from(Habit)
+        .join(HabitEntry, HabitEntry.habit_id == Habit.id)
+        .join(PointsEntry, PointsEntry.source_id == HabitEntry.id)
         .where(
-            lines,
-            PointsEntry.source == PointsSource.HABIT,
+            Habit.family_id == family.id,
             HabitEntry.day.between(week.monday, week.sunday),
+            PointsEntry.source == PointsSource.HABIT,
         )
     )
     routines = (
         select(PointsEntry.user_id, PointsEntry.amount)
-        .join(RoutineStepCheck, RoutineStepCheck.id == PointsEntry.source_id)
-        .join(RoutineRun, RoutineRun.id == RoutineStepCheck.run_id)
+        .select_from(Routine)
+        .join(RoutineRun, RoutineRun.routine_id == Routine.id)
+        .join(RoutineStepCheck, RoutineStepCheck.run_id == RoutineRun.id)
+        .join(PointsEntry, PointsEntry.source_id == RoutineStepCheck.id)
         .where(
-            lines,
-            PointsEntry.source == PointsSource.ROUTINE,
+            Routine.family_id == family.id,
             RoutineRun.day.between(week.monday, week.sunday),
+            PointsEntry.source == PointsSource.ROUTINE,
         )
     )
     awards = select(PointsEntry.user_id, PointsEntry.amount).where(
-        lines,
+        PointsEntry.family_id == family.id,
         PointsEntry.source == PointsSource.MANUAL,
         PointsEntry.created_at >= first,
         PointsEntry.created_at < after,
@@ -429,6 +434,8 @@ async def _points_earned(
     query = select(earned.c.user_id, func.coalesce(func.sum(earned.c.amount), 0)).group_by(
         earned.c.user_id
     )
+    if only is not None:
+        query = query.where(earned.c.user_id == only)
     return {who: int(total) for who, total in (await session.execute(query)).all()}
 
 
