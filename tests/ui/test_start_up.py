@@ -111,3 +111,77 @@ def test_the_collector_resumes_once_only() -> None:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def test_the_core_makes_each_service_once_on_first_use(core: AppCore) -> None:
+    made = {name: getattr(core, name) for name in AppCore.SERVICES}
+    assert len({id(service) for service in made.values()}) == len(AppCore.SERVICES)
+    assert all(getattr(core, name) is service for name, service in made.items())
+    assert all(service.db is core._db for service in made.values())
+
+
+def test_the_services_are_made_in_the_background_after_start_up(
+    family: Any, shell: Shell, run: Any
+) -> None:
+    run(shell.start())
+    run(shell.context.tasks.drain())
+    core = shell.context.core
+    assert core is not None
+    wait_until(run, lambda: shell.window.prepared)
+    # Made (cached on the core), so a screen's first load does not import its service.
+    assert set(AppCore.SERVICES) <= set(vars(core))
+
+
+START_UP = r"""
+import asyncio, json, sys
+from habitdesk.core.config import load_settings
+from habitdesk.ui.app import create_application
+
+app = create_application(["test"])
+import qasync
+from habitdesk.ui.shell import Shell
+
+async def main():
+    shell = Shell(load_settings(database_url=sys.argv[1]))
+    await shell.start(show=True)
+    await shell.context.tasks.drain()
+    names = list(sys.modules)
+    print(json.dumps({"modules": names}))
+    await shell.shutdown()
+
+with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+    runner.run(main())
+"""
+
+
+def test_start_up_imports_the_core_first_and_no_other_screens_services(
+    family: Any, db_url: str, tmp_path: Any
+) -> None:
+    """In a fresh process: the core's start-up modules come before PySide6 (which slows every
+    import after it), and the services of other screens wait for their first use."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path))
+    done = subprocess.run(
+        [sys.executable, "-c", START_UP, db_url],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    line = next(x for x in done.stdout.splitlines() if x.startswith("{"))
+    modules: list[str] = json.loads(line)["modules"]  # in the order they were imported
+    first_qt = modules.index("PySide6")
+    for needed in ("sqlalchemy.orm", "habitdesk.core.services.today", "pydantic"):
+        assert modules.index(needed) < first_qt, needed
+    for later in (
+        "habitdesk.core.services.report",
+        "habitdesk.core.services.habit_insights",
+        "habitdesk.core.services.stats",
+        "email_validator",
+    ):
+        assert later not in modules, later

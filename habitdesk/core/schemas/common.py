@@ -84,7 +84,11 @@ Weekdays = Annotated[frozenset[str], BeforeValidator(_weekdays)]
 
 
 class Schema(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """What a caller sends in. Built on first use (`defer_build`): the app starts by reading,
+    and building every input model at import cost ≈20 ms of its start (with the e-mail
+    validator, whose import alone is ≈10 ms)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ReadModel(BaseModel):
