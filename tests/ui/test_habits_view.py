@@ -370,6 +370,44 @@ def test_a_screen_switch_with_the_first_habit_selected_runs_six_statements(
     assert len(statements) <= 6, statements
 
 
+def test_the_insights_tab_comes_with_the_list_and_follows_changes(
+    core: AppCore,
+    run: Any,
+    martins: Martins,
+    context: AppContext,
+    make_view: Any,
+    db_url: str,
+    qtbot: Any,
+) -> None:
+    """With Insights in view, a switch back after a change reads the list and the selected
+    habit's detail together (≤ 6 statements); picking another habit reads its detail alone."""
+    read = new_habit(core, run, martins, effective_from=ago(context, 300))
+    walk = new_habit(core, run, martins, name="Walk", effective_from=ago(context, 300))
+    insert_entries(db_url, run, walk.id, [ago(context, d) for d in range(1, 200)], EntryStatus.DONE)
+    view = make_view()
+    click_habit(qtbot, view, "Walk")
+    settle(run, context)
+    assert view.insights.detail is not None and view.insights.detail.total_completions == 199
+
+    view.hide()
+    result = run(core.habits.set_entry(ADMIN, walk.id, today(context), {"status": "done"}))
+    context.bus.changes_applied.emit(result.changes, None)
+    with count_statements(context) as statements:
+        view.show()
+        settle(run, context)
+    assert len(statements) <= 6, statements
+    assert view.selected() is not None and view.selected().habit.id == walk.id
+    assert view.insights.detail is not None and view.insights.detail.total_completions == 200
+    assert view.current_label.text() == "200 days"
+
+    with count_statements(context) as statements:
+        click_habit(qtbot, view, "Read 20 minutes")
+        settle(run, context)
+    assert view.insights.detail is not None and view.insights.detail.habit_id == read.id
+    assert view.insights.detail.total_completions == 0
+    assert len(statements) == 4, statements
+
+
 # --- the editor ----------------------------------------------------------------------------------
 
 
