@@ -432,7 +432,6 @@ async def test_family_history_has_every_day_of_every_habit(
     assert [m.full_name for m in only.members] == ["Paul Martin"]
 
 
-
 async def test_a_history_ending_before_a_habits_first_rules_leaves_it_empty(
     database: Database, fam: FamilyFixture
 ) -> None:
@@ -447,6 +446,7 @@ async def test_a_history_ending_before_a_habits_first_rules_leaves_it_empty(
     habits = {h.name: h for m in history.members for h in m.habits}
     assert list(habits["Early"].statuses) == [DONE, DONE, MISSED, NONE]
     assert habits["Late"].statuses == () and habits["Late"].scores == ()
+
 
 # --- the History screen -------------------------------------------------------------------------
 
