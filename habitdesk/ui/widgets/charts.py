@@ -7,10 +7,11 @@ Enter/Space activates), tooltips with each series' value, and an accessible desc
 summarises the data.
 
 Coordinates are device-independent (logical pixels); Qt scales them on high-DPI screens. The
-paint functions take their text size from the painter's font. On a printer or PDF writer,
-whose dots are far smaller, scale the painter to screen-like units first and give it a font
-sized for that scale (as ui/report_pdf.py does: `painter.scale(dpi / 72, dpi / 72)`, fonts
-shrunk by 72 / dpi), so lines, gaps and text keep their on-screen proportions.
+paint functions take their text size from the painter's font, and measure text with font
+metrics at screen resolution. On a printer or PDF writer, whose dots are far smaller, scale the
+painter so that one unit is one screen-like pixel and give it a font sized in pixels
+(`QFont.setPixelSize`), as ui/report_pdf.py's `_chart` does: a point-sized font there is
+measured ≈3.5× smaller than it prints, and the axis labels overlap.
 """
 
 from __future__ import annotations
