@@ -166,8 +166,14 @@ def child_env(data_dir: Path, *, bytecode: bool = True) -> dict[str, str]:
 
 def run_child(code: str, env: dict[str, str], *args: str) -> str:
     t0 = time.time()
+    # In ROOT: `python -c` puts the working folder first on sys.path, ahead of PYTHONPATH.
     done = subprocess.run(
-        [PYTHON, "-c", code, repr(t0), *args], env=env, capture_output=True, text=True, timeout=600
+        [PYTHON, "-c", code, repr(t0), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
     )
     if done.returncode != 0:
         raise SystemExit(f"child failed:\n{done.stderr[-3000:]}")
