@@ -790,6 +790,124 @@ async def test_a_run_with_checked_steps_cannot_be_skipped(s: Setup) -> None:
     assert await s.points(s.fam.child) == 5
 
 
+# --------------------------------------------------------------------------- run notes
+
+
+async def test_a_note_on_a_run_is_trimmed_shown_and_cleared(s: Setup) -> None:
+    routine = await s.create()
+    run = (await s.routines.start_run(s.child, routine.id)).value
+    assert run.note is None
+    noted = await s.routines.set_run_note(s.child, routine.id, TODAY, "  Felt ill after breakfast ")
+    assert noted.changes.kinds == {Kind.RUNS}
+    assert noted.changes.family_ids == {s.fam.family.id}
+    assert (noted.value.id, noted.value.note) == (run.id, "Felt ill after breakfast")
+    assert noted.value.version == run.version + 1
+    assert (await s.routines.get_run(run.id)).note == "Felt ill after breakfast"
+    assert [r.note for r in await s.routines.runs_of_day(s.viewer, s.fam.family.id, TODAY)] == [
+        "Felt ill after breakfast"
+    ]
+    # The same text again changes nothing; a parent may rewrite it; blank text removes it.
+    assert not (
+        await s.routines.set_run_note(s.child, routine.id, TODAY, "Felt ill after breakfast")
+    ).changes
+    assert (await s.routines.set_run_note(s.parent, routine.id, TODAY, "Ill")).value.note == "Ill"
+    cleared = await s.routines.set_run_note(s.child, routine.id, TODAY, "   ")
+    assert (cleared.value.note, cleared.changes.kinds) == (None, {Kind.RUNS})
+    assert (await s.routines.set_run_note(s.child, routine.id, TODAY, "x")).value.note == "x"
+    assert (await s.routines.set_run_note(s.child, routine.id, TODAY, None)).value.note is None
+
+
+async def test_a_note_longer_than_500_characters_is_refused_and_changes_nothing(s: Setup) -> None:
+    routine = await s.create()
+    await s.routines.skip_run(s.child, routine.id, TODAY, note="Ill")
+    with pytest.raises(InvalidInputError) as caught:
+        await s.routines.set_run_note(s.child, routine.id, TODAY, "a" * 501)
+    assert caught.value.message == "Note: must be at most 500 characters (it has 501)"
+    assert (
+        await s.routines.set_run_note(s.child, routine.id, TODAY, "b" * 500)
+    ).value.note == "b" * 500
+    with pytest.raises(InvalidInputError, match="at most 500 characters"):
+        await s.routines.skip_run(s.child, routine.id, TODAY, note="c" * 501)
+    [run] = await s.routines.runs_of_day(s.owner, s.fam.family.id, TODAY)
+    assert (run.status, run.note) == (RunStatus.SKIPPED, "b" * 500)
+
+
+async def test_a_day_without_a_run_takes_no_note_and_no_run_is_invented(s: Setup) -> None:
+    routine = await s.create()
+    with pytest.raises(InvalidInputError) as caught:
+        await s.routines.set_run_note(s.child, routine.id, TODAY, "Ill")
+    assert caught.value.message == (
+        "Note: 'Morning routine' has no run on 2026-03-04 yet; "
+        "start or skip it first, then add a note."
+    )
+    with pytest.raises(InvalidInputError) as before:
+        await s.routines.set_run_note(s.child, routine.id, date(2026, 3, 1), "Ill")
+    assert before.value.message == (
+        "Day: 'Morning routine' starts on 2026-03-04; pick that day or a later one."
+    )
+    with pytest.raises(InvalidInputError, match="has no run on 2026-03-05 yet"):
+        await s.routines.set_run_note(s.child, routine.id, TODAY + timedelta(1), "Ill")
+    assert await s.routines.runs_in_range(routine.id, date(2026, 1, 1), date(2026, 12, 31)) == []
+    # A day skipped ahead (a holiday) is a run, and takes its note.
+    await s.routines.skip_run(s.parent, routine.id, TODAY + timedelta(1))
+    later = await s.routines.set_run_note(s.parent, routine.id, TODAY + timedelta(1), "Holiday")
+    assert (later.value.status, later.value.note) == (RunStatus.SKIPPED, "Holiday")
+
+
+async def test_who_may_write_a_run_note(s: Setup) -> None:
+    routine = await s.create(user_id=s.sibling.user_id)
+    await s.routines.start_run(s.actor(s.sibling), routine.id)
+    with pytest.raises(PermissionDeniedError, match="A child can only add notes to routines for"):
+        await s.routines.set_run_note(s.child, routine.id, TODAY, "Not mine")
+    with pytest.raises(PermissionDeniedError, match="A viewer cannot add notes to routines"):
+        await s.routines.set_run_note(s.viewer, routine.id, TODAY, "Not mine")
+    with pytest.raises(PermissionDeniedError, match="A child can only skip a routine for"):
+        await s.routines.skip_run(s.child, routine.id, TODAY, note="Not mine")
+    [run] = await s.routines.runs_of_day(s.owner, s.fam.family.id, TODAY)
+    assert (run.status, run.note) == (RunStatus.IN_PROGRESS, None)
+    own = await s.routines.set_run_note(s.actor(s.sibling), routine.id, TODAY, "Tired")
+    assert own.value.note == "Tired"
+    assert (await s.routines.set_run_note(s.owner, routine.id, TODAY, "Was tired")).value.note == (
+        "Was tired"
+    )
+
+
+async def test_skip_with_a_note_and_skipping_again_changes_only_the_note(s: Setup) -> None:
+    routine = await s.create()
+    skipped = await s.routines.skip_run(s.child, routine.id, TODAY, note="  At grandma's ")
+    assert (skipped.value.status, skipped.value.note) == (RunStatus.SKIPPED, "At grandma's")
+    # Skipping again without a note keeps it; with one, only the note changes.
+    again = await s.routines.skip_run(s.parent, routine.id, TODAY)
+    assert (again.value.note, bool(again.changes)) == ("At grandma's", False)
+    renamed = await s.routines.skip_run(s.parent, routine.id, TODAY, note="Ill")
+    assert (renamed.value.id, renamed.value.status, renamed.value.note) == (
+        skipped.value.id,
+        RunStatus.SKIPPED,
+        "Ill",
+    )
+    assert renamed.changes.kinds == {Kind.RUNS}
+    # Starting after all keeps the note until someone changes it; skipping again with a note
+    # replaces it, and with empty text removes it.
+    started = (await s.routines.start_run(s.child, routine.id, TODAY)).value
+    assert (started.status, started.note) == (RunStatus.IN_PROGRESS, "Ill")
+    reskipped = (await s.routines.skip_run(s.child, routine.id, TODAY, note="")).value
+    assert (reskipped.status, reskipped.note) == (RunStatus.SKIPPED, None)
+
+
+async def test_a_partial_run_takes_a_note_after_it_is_finished(s: Setup) -> None:
+    routine = await s.create()
+    run = (await s.routines.start_run(s.child, routine.id)).value
+    await s.routines.check_step(s.child, run.id, run.steps[0].step_id)
+    finished = (await s.routines.finish_run(s.child, run.id)).value
+    noted = (await s.routines.set_run_note(s.child, routine.id, TODAY, "Bus came early")).value
+    assert (noted.status, noted.done, noted.finished_at, noted.note) == (
+        RunStatus.PARTIAL,
+        1,
+        finished.finished_at,
+        "Bus came early",
+    )
+
+
 async def test_runs_of_day_shows_each_run_with_progress(s: Setup) -> None:
     morning = await s.create(effective_from=TODAY - timedelta(1))
     bedtime = await s.create(

@@ -305,6 +305,18 @@ async def test_a_skipped_routine_counts_in_neither_done_nor_total(database: Data
     assert (lea.done, lea.total, lea.points_possible) == (0, 0, 0)
 
 
+async def test_a_run_note_is_on_the_day(database: Database) -> None:
+    fam = await make_family(database)
+    morning = await routine(database, fam)
+    await RoutineService(database).skip_run(ADMIN, morning.id, today(), note=" At grandma's ")
+    lea = (await TodayService(database).day_overview(ADMIN, fam.family.id)).member(
+        fam.child.user_id
+    )
+    assert lea is not None
+    run = lea.routines[0].run
+    assert run is not None and (run.status, run.note) == (RunStatus.SKIPPED, "At grandma's")
+
+
 # --- cost ---------------------------------------------------------------------------------------
 
 

@@ -126,6 +126,12 @@ class RoutineUpdate(Schema):
         return bool(self.model_fields_set & {"weekdays", "start_time", "finish_by", "steps"})
 
 
+class RunNoteSet(Schema):
+    """A run's note: why it was skipped or left partial. Empty text removes it."""
+
+    note: Note = None
+
+
 class RoutineStepRead(ReadModel):
     id: UUID
     # 0 = the first step (as every position in HabitDesk); show position + 1.
@@ -206,6 +212,8 @@ class RoutineRunRead(ReadModel):
     total: int
     points_earned: int
     points_possible: int
+    # Why the run was skipped or left partial ("ill", "at grandma's"); None when there is none.
+    note: str | None
 
 
 class RoutineScheduleRead(ReadModel):

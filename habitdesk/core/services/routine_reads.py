@@ -142,6 +142,7 @@ def run_read(
         total=len(steps),
         points_earned=sum(s.points or 0 for s in steps if s.checked),
         points_possible=sum(s.points or 0 for s in steps),
+        note=run.note,
     )
 
 

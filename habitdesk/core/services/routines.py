@@ -51,6 +51,7 @@ from habitdesk.core.schemas.routines import (
     RoutineStepInput,
     RoutineUpdate,
     RoutineVersionRead,
+    RunNoteSet,
     parse_routine_input,
     times_problem,
 )
@@ -663,13 +664,26 @@ class RoutineService(Service):
             )
 
     async def skip_run(
-        self, actor: Actor, routine_id: uuid.UUID, day: date | None = None
+        self,
+        actor: Actor,
+        routine_id: uuid.UUID,
+        day: date | None = None,
+        note: str | None = None,
     ) -> Result[RoutineRunRead]:
-        """Mark the routine as not done on purpose that day (default: the family's today)."""
-        return await _retry_race(lambda: self._skip_run(actor, routine_id, day))
+        """Mark the routine as not done on purpose that day (default: the family's today).
+
+        `note` (why: "ill", "at grandma's") is written with the skip; None keeps the run's note
+        as it is, empty text removes it. Skipping an already skipped day only changes its note.
+        """
+        parsed = None if note is None else parse_routine_input(RunNoteSet, {"note": note})
+        return await _retry_race(lambda: self._skip_run(actor, routine_id, day, parsed))
 
     async def _skip_run(
-        self, actor: Actor, routine_id: uuid.UUID, day: date | None
+        self,
+        actor: Actor,
+        routine_id: uuid.UUID,
+        day: date | None,
+        note: RunNoteSet | None,
     ) -> Result[RoutineRunRead]:
         async with self.db.transaction() as session:
             routine = await get_live(session, Routine, routine_id, "routine")
@@ -693,11 +707,19 @@ class RoutineService(Service):
                     user_id=routine.user_id,
                     day=day,
                     status=RunStatus.SKIPPED,
+                    note=note.note if note else None,
                 )
                 session.add(run)
             else:
                 if run.deleted_at is None and run.status is RunStatus.SKIPPED:
-                    return Result(await _run_read(session, run.id), NO_CHANGES)
+                    if note is None or note.note == run.note:
+                        return Result(await _run_read(session, run.id), NO_CHANGES)
+                    run.note = note.note
+                    await session.flush()
+                    return Result(
+                        await _run_read(session, run.id),
+                        Changes.of(Kind.RUNS, family_id=routine.family_id),
+                    )
                 done = await self._checked_count(session, run)
                 if done:
                     steps = "1 step is" if done == 1 else f"{done} steps are"
@@ -708,7 +730,49 @@ class RoutineService(Service):
                 run.restore()
                 run.status = RunStatus.SKIPPED
                 run.finished_at = None
+                if note is not None:
+                    run.note = note.note
             await _flush_or_conflict(session, "recorded this routine for that day")
+            return Result(
+                await _run_read(session, run.id), Changes.of(Kind.RUNS, family_id=routine.family_id)
+            )
+
+    async def set_run_note(
+        self, actor: Actor, routine_id: uuid.UUID, day: date, note: str | None
+    ) -> Result[RoutineRunRead]:
+        """Write why the member's run of the routine on `day` was skipped or left partial
+        (trimmed, at most 500 characters; empty text or None removes it).
+
+        Only a day with a run takes a note: the note explains a run, and writing one must not
+        invent a status for a day nobody started or skipped, so such a day is refused with the
+        way forward (a day before the routine began is refused with its first day, as
+        `skip_run` does; a later day takes a note once it has been started or skipped ahead).
+        """
+        parsed = parse_routine_input(RunNoteSet, {"note": note})
+        async with self.db.transaction() as session:
+            routine = await get_live(session, Routine, routine_id, "routine")
+            await require_self_or_editor(
+                session, actor, routine.family_id, routine.user_id, "add notes to routines"
+            )
+            run = await session.scalar(
+                select(RoutineRun).where(
+                    RoutineRun.routine_id == routine.id,
+                    RoutineRun.user_id == routine.user_id,
+                    RoutineRun.day == day,
+                    RoutineRun.deleted_at.is_(None),
+                )
+            )
+            if run is None:
+                # Before the routine began: say when it starts, as skip_run does.
+                await _version_in_force(session, routine, day)
+                raise InvalidInputError(
+                    f"Note: '{routine.name}' has no run on {day.isoformat()} yet; "
+                    "start or skip it first, then add a note."
+                )
+            if run.note == parsed.note:
+                return Result(await _run_read(session, run.id), NO_CHANGES)
+            run.note = parsed.note
+            await session.flush()
             return Result(
                 await _run_read(session, run.id), Changes.of(Kind.RUNS, family_id=routine.family_id)
             )
