@@ -10,7 +10,7 @@ next check-in is one key away (Tab, Space).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -41,7 +41,11 @@ from habitdesk.ui.widgets.today_daybar import DayBar
 from habitdesk.ui.widgets.today_rows import ValueBox, when_text
 
 if TYPE_CHECKING:
+    from habitdesk.core.appcore import AppCore
     from habitdesk.ui.widgets.run_mode import RunModeWidget
+
+    # What a note editor's Save sends: the write, given the core and the text (None: no note).
+    NoteWrite = Callable[[AppCore, str | None], Coroutine[Any, Any, Any]]
 
 # Two columns of cards from this width of the scroll area on; one below it.
 TWO_COLUMNS_FROM = 900
@@ -406,6 +410,8 @@ class TodayView(View):
             block.run_requested.connect(self.open_run_mode)
             block.skip_requested.connect(self.skip_routine)
             block.restart_requested.connect(self.restart_routine)
+            block.note_clicked.connect(self.edit_routine_note)
+            block.skip_with_note_requested.connect(self.skip_routine_with_note)
         for row in card.habit_rows:
             row.toggled.connect(self.toggle_habit)
             row.value_entered.connect(self.enter_value)
@@ -523,11 +529,57 @@ class TodayView(View):
     def edit_note(self, item: HabitDueRead, anchor: QWidget) -> NoteEditor | None:
         if self.overview is None or item.entry is None:
             return None
+        habit, actor, day = item.habit, self.context.actor, self.day
+        return self._open_note_editor(
+            f"Note — {habit.name}, {when_text(day, self.overview.today)}",
+            item.entry.note,
+            anchor,
+            habit.user_id,
+            lambda core, text: core.habits.set_note(actor, habit.id, day, text),
+        )
+
+    def edit_routine_note(self, item: RoutineDayRead, anchor: QWidget) -> NoteEditor | None:
+        if self.overview is None or item.run is None:
+            return None
+        routine, actor, day = item.routine, self.context.actor, self.day
+        return self._open_note_editor(
+            f"Note — {routine.name}, {when_text(day, self.overview.today)}",
+            item.run.note,
+            anchor,
+            routine.user_id,
+            lambda core, text: core.routines.set_run_note(actor, routine.id, day, text),
+        )
+
+    def skip_routine_with_note(self, item: RoutineDayRead, anchor: QWidget) -> NoteEditor | None:
+        """The skip and its reason in one write (an empty note skips without one)."""
+        if self.overview is None:
+            return None
+        routine, actor, day = item.routine, self.context.actor, self.day
+        return self._open_note_editor(
+            f"Skip {routine.name} {when_text(day, self.overview.today)} — why?",
+            None,
+            anchor,
+            routine.user_id,
+            lambda core, text: core.routines.skip_run(actor, routine.id, day, note=text),
+            save_text="Skip",
+        )
+
+    def _open_note_editor(
+        self,
+        title: str,
+        text: str | None,
+        anchor: QWidget,
+        user_id: UUID,
+        write: NoteWrite,
+        *,
+        save_text: str = "Save",
+    ) -> NoteEditor:
         if self.note_editor is not None:
             self.note_editor.close()
-        title = f"Note — {item.habit.name}, {when_text(self.day, self.overview.today)}"
-        editor = NoteEditor(title, item.entry.note, self)
-        editor.save_requested.connect(lambda text: self._save_note(editor, item, text))
+        editor = NoteEditor(title, text, self, save_text=save_text)
+        editor.save_requested.connect(
+            lambda written: self._save_note(editor, user_id, write, written)
+        )
         editor.destroyed.connect(lambda *_: self._editor_gone(editor))
         self.note_editor = editor
         editor.open_at(anchor)
@@ -538,17 +590,16 @@ class TodayView(View):
             self.note_editor = None
 
     def _save_note(
-        self, editor: NoteEditor, item: HabitDueRead, text: str
+        self, editor: NoteEditor, user_id: UUID, write: NoteWrite, text: str
     ) -> asyncio.Task[None] | None:
         core = self.context.core
         if core is None:
             return None
-        habit = item.habit
-        if not self.context.may_check_for(habit.user_id):
+        if not self.context.may_check_for(user_id):
             editor.show_error("You can't add notes for someone else.")
             return None
         return self.context.tasks.write(
-            core.habits.set_note(self.context.actor, habit.id, self.day, text or None),
+            write(core, text or None),
             on_done=lambda _result: self._note_saved(editor),
             on_error=editor.show_error,
             origin=self,

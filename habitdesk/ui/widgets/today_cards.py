@@ -296,11 +296,19 @@ class MemberCard(QFrame):
 
 
 class NoteEditor(QFrame):
-    """A small pop-up to write the note of a habit's day. Ctrl+Enter saves, Esc closes."""
+    """A small pop-up to write the note of a habit's day or a routine's run (or the reason a
+    routine is skipped, `save_text="Skip"`). Ctrl+Enter saves, Esc closes."""
 
     save_requested = Signal(str)
 
-    def __init__(self, title: str, text: str | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        text: str | None,
+        parent: QWidget | None = None,
+        *,
+        save_text: str = "Save",
+    ) -> None:
         super().__init__(parent, Qt.WindowType.Popup)
         self.setObjectName("noteEditor")
         self.setAccessibleName("Note editor")
@@ -328,15 +336,20 @@ class NoteEditor(QFrame):
         self.error_label.hide()
         layout.addWidget(self.error_label)
         buttons = QHBoxLayout()
-        hint = QLabel("Ctrl+Enter saves · empty removes it")
+        saving = save_text == "Save"
+        hint = QLabel(
+            "Ctrl+Enter saves · empty removes it"
+            if saving
+            else f"Ctrl+Enter: {save_text.lower()} · the note is optional"
+        )
         hint.setProperty("muted", True)
         hint.setStyleSheet("font-size: 8.5pt;")
         buttons.addWidget(hint, 1)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setAccessibleName("Cancel note")
         self.cancel_button.clicked.connect(self.close)
-        self.save_button = QPushButton("Save")
-        self.save_button.setAccessibleName("Save note")
+        self.save_button = QPushButton(save_text)
+        self.save_button.setAccessibleName("Save note" if saving else f"{save_text} with this note")
         self.save_button.setProperty("primary", True)
         self.save_button.clicked.connect(self._save)
         buttons.addWidget(self.cancel_button)

@@ -283,12 +283,15 @@ class StepChip(QPushButton):
 
 
 class RoutineBlock(QWidget):
-    """A routine of the day: name, progress, and its steps as chips."""
+    """A routine of the day: name, progress, its steps as chips, and the run's note."""
 
     step_toggled = Signal(object, object, bool)  # RoutineDayRead, RunStepRead, checked
     run_requested = Signal(object)  # RoutineDayRead
     skip_requested = Signal(object)
     restart_requested = Signal(object)
+    # RoutineDayRead, the button to place the note editor by.
+    note_clicked = Signal(object, object)
+    skip_with_note_requested = Signal(object, object)
 
     def __init__(self, item: RoutineDayRead, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -330,15 +333,28 @@ class RoutineBlock(QWidget):
         self.menu = QMenu(self.more_button)
         self.skip_action = self.menu.addAction("Skip this day")
         self.skip_action.triggered.connect(lambda: self.skip_requested.emit(self.item))
+        self.skip_note_action = self.menu.addAction("Skip with a note…")
+        self.skip_note_action.triggered.connect(
+            lambda: self.skip_with_note_requested.emit(self.item, self.more_button)
+        )
         self.restart_action = self.menu.addAction("Start again")
         self.restart_action.triggered.connect(lambda: self.restart_requested.emit(self.item))
         self.more_button.setMenu(self.menu)
+        self.note_button = QToolButton()
+        self.note_button.setText("✎")
+        self.note_button.setAutoRaise(True)
+        self.note_button.setProperty("todayKey", f"routine-note:{item.routine.id}")
+        self.note_button.setAccessibleName(f"Note for {item.routine.name}")
+        self.note_button.clicked.connect(
+            lambda: self.note_clicked.emit(self.item, self.note_button)
+        )
         head.addWidget(self.name)
         head.addWidget(self.times)
         head.addStretch(1)
         head.addWidget(self.status)
         head.addWidget(self.count)
         head.addWidget(self.run_button)
+        head.addWidget(self.note_button)
         head.addWidget(self.more_button)
         root.addLayout(head)
 
@@ -358,6 +374,13 @@ class RoutineBlock(QWidget):
             self.flow.addWidget(chip)
             self.chips.append(chip)
         root.addWidget(chips)
+        self.note_label = QLabel()
+        self.note_label.setProperty("muted", True)
+        self.note_label.setProperty("note", True)
+        self.note_label.setWordWrap(True)
+        self.note_label.setAccessibleName(f"{item.routine.name} note")
+        self.note_label.hide()
+        root.addWidget(self.note_label)
         self.set_item(item, enabled=True, can_run=False)
 
     def _chip_toggled(self, chip: StepChip, checked: bool) -> None:
@@ -390,12 +413,25 @@ class RoutineBlock(QWidget):
         started = item.run is not None and item.run.status is not RunStatus.SKIPPED
         self.skip_action.setEnabled(enabled and not skipped and item.done == 0)
         self.skip_action.setVisible(not skipped)
+        self.skip_note_action.setEnabled(self.skip_action.isEnabled())
+        self.skip_note_action.setVisible(not skipped)
         self.restart_action.setVisible(skipped)
         self.restart_action.setEnabled(enabled and skipped)
         self.more_button.setEnabled(enabled and (skipped or item.done == 0))
         self.run_button.setVisible(can_run)
         self.run_button.setEnabled(enabled and can_run)
         self.run_button.setText("▶ Resume" if started and not item.complete else "▶ Run")
+        note = item.run.note if item.run is not None else None
+        self.note_label.setText(f"“{note}”" if note else "")
+        self.note_label.setVisible(bool(note))
+        # A note explains a run: a day nobody started or skipped has nothing to explain yet.
+        self.note_button.setEnabled(enabled and item.run is not None)
+        if item.run is None:
+            self.note_button.setToolTip("Start or skip the routine first, then add a note")
+        else:
+            self.note_button.setToolTip(
+                "Edit the note" if note else "Add a note: why it was skipped or left partial"
+            )
         self.setAccessibleDescription(
             f"{item.done} of {item.total} steps done" + (", skipped" if skipped else "")
         )
