@@ -152,6 +152,16 @@ def routine_block(view: TodayView, who: MemberRead, name: str) -> RoutineBlock:
     return next(b for b in card(view, who).routine_blocks if b.item.routine.name == name)
 
 
+def write_note(view: TodayView, button: Any, text: str, run: Any, qtbot: Any) -> None:
+    """Click a ✎ button, type `text` after what the editor shows, Save, and wait for the write."""
+    qtbot_click(button)
+    editor = view.note_editor
+    assert isinstance(editor, NoteEditor) and editor.isVisible()
+    qtbot.keyClicks(editor.text, text)
+    qtbot_click(editor.save_button)
+    settle(run, view.context)
+
+
 def entry_of(core: AppCore, run: Any, habit: HabitRead, day: date) -> Any:
     found = run(core.habits.entries_in_range(habit.id, day, day))
     return found[0] if found else None
@@ -327,12 +337,7 @@ def test_a_note_is_written_in_a_small_editor(
     settle(run, context)
     assert row.note_button.isEnabled()
 
-    qtbot_click(row.note_button)
-    editor = view.note_editor
-    assert isinstance(editor, NoteEditor) and editor.isVisible()
-    qtbot.keyClicks(editor.text, "Had a cold")
-    qtbot_click(editor.save_button)
-    settle(run, context)
+    write_note(view, row.note_button, "Had a cold", run, qtbot)
     entry = entry_of(core, run, habit, fam.today)
     assert entry.note == "Had a cold" and entry.status is EntryStatus.SKIPPED
     assert view.note_editor is None or not view.note_editor.isVisible()
@@ -387,6 +392,101 @@ def test_skipping_a_routine_from_its_menu(
     runs = run(core.routines.runs_of_day(ADMIN, fam.family.id, fam.today))
     assert runs[0].status is RunStatus.IN_PROGRESS
     assert block.chips[0].isEnabled()
+
+
+def run_of_day(core: AppCore, run: Any, fam: Family, routine: RoutineRead) -> Any:
+    runs = run(core.routines.runs_of_day(ADMIN, fam.family.id, fam.today))
+    return next((r for r in runs if r.routine_id == routine.id), None)
+
+
+def test_a_routine_run_takes_a_note_by_click_and_by_keys(
+    core: AppCore, run: Any, fam: Family, context: AppContext, open_view: Any, qtbot: Any
+) -> None:
+    routine = add_routine(core, run, fam, fam.child)
+    view = open_view()
+    block = routine_block(view, fam.child, "Morning routine")
+    # Nobody started or skipped it yet: nothing to explain.
+    assert block.note_button.accessibleName() == "Note for Morning routine"
+    assert not block.note_button.isEnabled() and not block.note_label.isVisible()
+    qtbot_click(block.chips[0])
+    settle(run, context)
+    assert block.note_button.isEnabled()
+
+    write_note(view, block.note_button, "  Bus came early ", run, qtbot)
+    assert run_of_day(core, run, fam, routine).note == "Bus came early"
+    assert view.note_editor is None or not view.note_editor.isVisible()
+    block = routine_block(view, fam.child, "Morning routine")
+    assert block.note_label.isVisible() and "Bus came early" in block.note_label.text()
+    assert block.note_button.toolTip() == "Edit the note"
+
+    # By keys: Space on the focused ✎ opens the editor with the note; emptied and
+    # Ctrl+Enter removes it.
+    block.note_button.setFocus()
+    QTest.keyClick(block.note_button, Qt.Key.Key_Space)
+    editor = view.note_editor
+    assert editor is not None and editor.text.toPlainText() == "Bus came early"
+    editor.text.selectAll()
+    QTest.keyClick(editor.text, Qt.Key.Key_Delete)
+    QTest.keyClick(editor.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    settle(run, context)
+    assert run_of_day(core, run, fam, routine).note is None
+    block = routine_block(view, fam.child, "Morning routine")
+    assert not block.note_label.isVisible()
+
+
+def test_skipping_a_routine_with_a_note_is_one_write(
+    core: AppCore, run: Any, fam: Family, context: AppContext, open_view: Any, qtbot: Any
+) -> None:
+    routine = add_routine(core, run, fam, fam.child)
+    view = open_view()
+    block = routine_block(view, fam.child, "Morning routine")
+    block.skip_note_action.trigger()
+    editor = view.note_editor
+    assert editor is not None and editor.save_button.text() == "Skip"
+    # Cancelling writes nothing.
+    qtbot_click(editor.cancel_button)
+    settle(run, context)
+    assert run_of_day(core, run, fam, routine) is None
+
+    block.skip_note_action.trigger()
+    editor = view.note_editor
+    assert editor is not None
+    qtbot.keyClicks(editor.text, "At grandma's")
+    qtbot_click(editor.save_button)
+    settle(run, context)
+    found = run_of_day(core, run, fam, routine)
+    assert (found.status, found.note) == (RunStatus.SKIPPED, "At grandma's")
+    block = routine_block(view, fam.child, "Morning routine")
+    assert block.status.text() == "Skipped" and "At grandma's" in block.note_label.text()
+    # Once skipped, the menu offers starting again instead.
+    assert not block.skip_note_action.isVisible() and block.restart_action.isVisible()
+
+
+def test_a_child_reads_a_siblings_routine_note_but_cannot_write_it(
+    core: AppCore, run: Any, fam: Family, context: AppContext, open_view: Any, qtbot: Any
+) -> None:
+    routine = add_routine(core, run, fam, fam.sibling)
+    run(core.routines.skip_run(ADMIN, routine.id, fam.today, note="Ill"))
+    view = open_view()
+    # A parent opens the editor; the screen then changes to the child before Save.
+    qtbot_click(routine_block(view, fam.sibling, "Morning routine").note_button)
+    editor = view.note_editor
+    assert editor is not None and editor.text.toPlainText() == "Ill"
+    context.set_acting(fam.child.user_id)
+    settle(run, context)
+    qtbot.keyClicks(editor.text, " and tired")
+    qtbot_click(editor.save_button)
+    settle(run, context)
+    assert editor.error_label.text() == "You can't add notes for someone else."
+    assert run_of_day(core, run, fam, routine).note == "Ill"
+    editor.close()
+
+    block = routine_block(view, fam.sibling, "Morning routine")
+    assert "Ill" in block.note_label.text()
+    assert not block.note_button.isEnabled() and not block.more_button.isEnabled()
+    qtbot_click(block.note_button)
+    settle(run, context)
+    assert view.note_editor is None or not view.note_editor.isVisible()
 
 
 def test_run_mode_opens_from_the_routine_and_comes_back(
