@@ -282,6 +282,31 @@ class StepChip(QPushButton):
         self.setToolTip(tip + " — click or press Space")
 
 
+class OneLineWhenRoom(QLabel):
+    """A label on one line while its row has room, wrapping only when the row has not.
+
+    A plain wrapping label asks for less than one line's width and wraps even in a wide row;
+    a plain label makes the card as wide as its row, which pushed the second column of cards
+    off a 1280 px window once a routine's row had its note button.
+    """
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        margins = self.contentsMargins()
+        one_line = (
+            self.fontMetrics().horizontalAdvance(self.text())
+            + margins.left()
+            + margins.right()
+            + 2 * self.margin()
+            + 2  # rounding of the bold font's advance
+        )
+        return QSize(max(hint.width(), one_line), hint.height())
+
+
 class RoutineBlock(QWidget):
     """A routine of the day: name, progress, its steps as chips, and the run's note."""
 
@@ -304,7 +329,7 @@ class RoutineBlock(QWidget):
 
         head = QHBoxLayout()
         head.setSpacing(8)
-        self.name = QLabel(item.routine.name)
+        self.name = OneLineWhenRoom(item.routine.name)
         self.name.setProperty("strong", True)
         self.name.setAccessibleName("Routine name")
         self.times = QLabel()
@@ -408,6 +433,8 @@ class RoutineBlock(QWidget):
         self.count.setText(f"{item.done}/{item.total}{points}")
         skipped = item.skipped
         set_status(self.status, "skipped" if skipped else "done" if item.complete else "")
+        # Never squeezed below its text in a tight row ("Skipped" was cut to "kippe").
+        self.status.setMinimumWidth(max(62, self.status.sizeHint().width()))
         for chip in self.chips:
             chip.setEnabled(enabled and not skipped)
         started = item.run is not None and item.run.status is not RunStatus.SKIPPED
