@@ -324,7 +324,10 @@ class NoteEditor(QFrame):
         layout.addWidget(heading)
         self.text = QPlainTextEdit()
         self.text.setAccessibleName("Note")
-        self.text.setPlaceholderText("How did it go? (“had a cold”, “at grandma's”)")
+        self.text.setPlaceholderText(
+            f"{'How did it go?' if save_text == 'Save' else 'Why not?'} "
+            "(“had a cold”, “at grandma's”)"
+        )
         self.text.setPlainText(text or "")
         self.text.setTabChangesFocus(True)
         self.text.setFixedHeight(84)
