@@ -152,14 +152,16 @@ def routine_block(view: TodayView, who: MemberRead, name: str) -> RoutineBlock:
     return next(b for b in card(view, who).routine_blocks if b.item.routine.name == name)
 
 
-def write_note(view: TodayView, button: Any, text: str, run: Any, qtbot: Any) -> None:
-    """Click a ✎ button, type `text` after what the editor shows, Save, and wait for the write."""
+def write_note(owner: Any, button: Any, text: str, run: Any, qtbot: Any) -> None:
+    """Click a ✎ button, type `text` after what the editor shows, Save, and wait for the write.
+
+    `owner`: the Today view or run mode, whichever opened the editor."""
     qtbot_click(button)
-    editor = view.note_editor
+    editor = owner.note_editor
     assert isinstance(editor, NoteEditor) and editor.isVisible()
     qtbot.keyClicks(editor.text, text)
     qtbot_click(editor.save_button)
-    settle(run, view.context)
+    settle(run, owner.context)
 
 
 def entry_of(core: AppCore, run: Any, habit: HabitRead, day: date) -> Any:
@@ -506,6 +508,34 @@ def test_run_mode_opens_from_the_routine_and_comes_back(
     assert view.pages.currentWidget() is view.scroll_area
     block = routine_block(view, fam.child, "Morning routine")
     assert block.progress.value() == 1
+
+
+def test_run_mode_done_screen_adds_a_note_to_a_partial_run(
+    core: AppCore, run: Any, fam: Family, context: AppContext, open_view: Any, qtbot: Any
+) -> None:
+    routine = add_routine(core, run, fam, fam.child)
+    view = open_view()
+    qtbot_click(routine_block(view, fam.child, "Morning routine").run_button)
+    settle(run, context)
+    mode = view.run_mode
+    assert mode is not None
+    qtbot.keyClick(mode, Qt.Key.Key_Space)  # checks the first step
+    settle(run, context)
+    qtbot_click(mode.done_button)  # done early: partial
+    settle(run, context)
+    assert mode.is_finished and mode.note_button.text() == "✎  Add a note"
+    assert not mode.done_note.isVisible()
+
+    write_note(mode, mode.note_button, "Bus came early", run, qtbot)
+    found = run_of_day(core, run, fam, routine)
+    assert (found.status, found.note) == (RunStatus.PARTIAL, "Bus came early")
+    assert mode.done_note.text() == "“Bus came early”" and mode.done_note.isVisible()
+    assert mode.note_button.text() == "✎  Edit the note"
+    # Enter still leaves from the done screen, and Today shows the note.
+    qtbot.keyClick(mode, Qt.Key.Key_Return)
+    settle(run, context)
+    assert view.pages.currentWidget() is view.scroll_area
+    assert "Bus came early" in routine_block(view, fam.child, "Morning routine").note_label.text()
 
 
 # --- days -----------------------------------------------------------------------------------

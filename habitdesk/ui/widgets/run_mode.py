@@ -5,7 +5,8 @@ bridge), so closing the window halfway loses nothing: starting again picks up th
 the first step not done yet.
 
 Keys: Space / Enter = next (checks the step), Backspace = back, P = pause the timer,
-Esc = leave (the run stays as it is).
+Esc = leave (the run stays as it is). The "done" screen offers a note on the run (why it was
+left partial), written in the Today screen's note editor.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from habitdesk.core.schemas.people import MemberRead
 from habitdesk.core.schemas.routines import RoutineRead, RoutineRunRead, RunStepRead
 from habitdesk.ui.context import AppContext
 from habitdesk.ui.theme import ACCENT
+from habitdesk.ui.widgets.today_cards import NoteEditor
 from habitdesk.ui.widgets.today_rows import when_text
 
 _STYLE = """
@@ -46,6 +48,7 @@ _STYLE = """
 #runCheckedBadge { color: #3FA66B; font-weight: 600; font-size: 12pt; }
 #runCelebrate { font-size: 54pt; }
 #runDoneTitle { font-size: 24pt; font-weight: 700; }
+#runNote { font-style: italic; }
 #runLeave, #runSmall { padding: 6px 14px; }
 QPushButton[big="true"] { font-size: 13pt; padding: 10px 22px; min-width: 120px; }
 QProgressBar { min-height: 12px; max-height: 12px; border-radius: 6px; border: none;
@@ -84,6 +87,7 @@ class RunModeWidget(QWidget):
         self.remaining = 0
         self.paused = False
         self._busy = False
+        self.note_editor: NoteEditor | None = None
 
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
@@ -243,13 +247,26 @@ class RunModeWidget(QWidget):
         self.done_summary.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.done_summary.setWordWrap(True)
         layout.addWidget(self.done_summary)
+        self.done_note = QLabel()
+        self.done_note.setObjectName("runNote")
+        self.done_note.setProperty("muted", True)
+        self.done_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.done_note.setWordWrap(True)
+        self.done_note.setAccessibleName("Note on this run")
+        self.done_note.hide()
+        layout.addWidget(self.done_note)
         layout.addSpacing(12)
         row = QHBoxLayout()
         row.addStretch(1)
+        self.note_button = self._button(
+            "✎  Add a note", "Note on this run", self.edit_note, big=True
+        )
+        self.note_button.setToolTip("Why it was left partial, or how it went")
         self.close_button = self._button(
             "Back to routines", "Back to the routines", self.leave, big=True
         )
         self.close_button.setProperty("primary", True)
+        row.addWidget(self.note_button)
         row.addWidget(self.close_button)
         row.addStretch(1)
         layout.addLayout(row)
@@ -534,10 +551,55 @@ class RunModeWidget(QWidget):
         if run.points_possible:
             summary += f" · {_points(run.points_earned)} earned"
         self.done_summary.setText(summary)
+        self._show_note()
         self.pages.setCurrentIndex(1)
         self.button_row.hide()
         self.close_button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.finished.emit(run)
+
+    # --- the run's note -----------------------------------------------------------------------
+
+    def _show_note(self) -> None:
+        note = self.run.note if self.run is not None else None
+        self.done_note.setText(f"“{note}”" if note else "")
+        self.done_note.setVisible(bool(note))
+        self.note_button.setText("✎  Edit the note" if note else "✎  Add a note")
+
+    def edit_note(self) -> NoteEditor | None:
+        run = self.run
+        if run is None or not self.is_finished:
+            return None
+        if self.note_editor is not None:
+            self.note_editor.close()
+        editor = NoteEditor(f"Note — {run.routine_name}, {self._day_words()}", run.note, self)
+        editor.save_requested.connect(lambda text: self._save_note(editor, text))
+        editor.destroyed.connect(lambda *_: self._note_editor_gone(editor))
+        self.note_editor = editor
+        editor.open_at(self.note_button)
+        return editor
+
+    def _note_editor_gone(self, editor: NoteEditor) -> None:
+        if self.note_editor is editor:
+            self.note_editor = None
+
+    def _save_note(self, editor: NoteEditor, text: str) -> asyncio.Task[None] | None:
+        core, run = self.context.core, self.run
+        if core is None or run is None:
+            return None
+
+        def saved(result: Any) -> None:
+            self.run = result.value
+            self._show_note()
+            editor.close()
+            # Back on the way out: Space or Enter then leaves, as before the note.
+            self.close_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+        return self.context.tasks.write(
+            core.routines.set_run_note(self.context.actor, run.routine_id, run.day, text or None),
+            on_done=saved,
+            on_error=editor.show_error,
+            origin=self,
+        )
 
     def _write_failed(self, message: str) -> None:
         self._busy = False
@@ -555,6 +617,8 @@ class RunModeWidget(QWidget):
 
     def leave(self) -> None:
         self.timer.stop()
+        if self.note_editor is not None:
+            self.note_editor.close()
         self.left.emit()
 
     @property
@@ -565,11 +629,14 @@ class RunModeWidget(QWidget):
         key = event.key()
         focused = self.focusWidget()
         confirm = key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        if key == Qt.Key.Key_Escape or (self.is_finished and confirm):
+        if key == Qt.Key.Key_Escape:
             self.leave()
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(focused, QPushButton):
-            # Enter on a button reached with Tab presses that button, as anywhere else.
+            # Enter on a button reached with Tab presses that button, as anywhere else (on the
+            # done screen: "Add a note" as well as "Back to routines").
             focused.click()
+        elif self.is_finished and confirm:
+            self.leave()
         elif confirm:
             self.go_next()
         elif key == Qt.Key.Key_Backspace:
