@@ -7,6 +7,7 @@ import json
 import pytest
 
 from habitdesk.cli import main
+from habitdesk.core.db.schema_version import HEAD
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -21,7 +22,7 @@ def test_embedded_database_is_created_and_migrated_on_first_use(capsys, tmp_path
     assert "Created family 'Martin' (Europe/Paris)" in out
     assert (tmp_path / "userdata" / "habitdesk.sqlite3").exists()
     code, out, _ = run(capsys, "db", "current")
-    assert "0001_initial — up to date" in out
+    assert f"{HEAD} — up to date" in out
 
 
 def test_family_member_and_list_round_trip(capsys) -> None:  # type: ignore[no-untyped-def]

@@ -145,6 +145,28 @@ async def test_each_habit_with_rules_strip_and_streaks(database: Database) -> No
     assert gc.isenabled()
 
 
+async def test_cleared_days_count_nowhere(database: Database) -> None:
+    fam = await make_family(database)
+    habits = HabitService(database)
+    parent = fam.actor(fam.parent)
+    habit = await new_habit(database, fam)
+    for n in (6, 5, 3, 2, 1):
+        await habits.set_entry(parent, habit.id, days_ago(n), {"status": "done"})
+    await habits.set_entry(parent, habit.id, days_ago(4), {"skip": True})
+    before = (await HabitOverviewService(database).overview(parent, fam.family.id))[0]
+    assert before.current_streak == StreakRead(length=5, start=days_ago(6), end=days_ago(1))
+    # Cleared, a done day and a skipped one are days with nothing recorded: both break.
+    await habits.clear_entry(parent, habit.id, days_ago(2))
+    await habits.clear_entry(parent, habit.id, days_ago(4))
+    found = (await HabitOverviewService(database).overview(parent, fam.family.id))[0]
+    assert found.total_done == 4
+    assert found.current_streak == StreakRead(length=1, start=days_ago(1), end=days_ago(1))
+    assert found.best_streak == StreakRead(length=2, start=days_ago(6), end=days_ago(5))
+    strip = {d.day: d for d in found.days}
+    assert strip[days_ago(2)].status is None and not strip[days_ago(2)].held
+    assert strip[days_ago(4)].status is None
+
+
 async def test_streaks_follow_the_rules_of_each_day(database: Database) -> None:
     fam = await make_family(database)
     habits = HabitService(database)

@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from habitdesk.cli import main
+from habitdesk.core.db.schema_version import HEAD
 
 
 @pytest.fixture
@@ -35,7 +36,7 @@ def test_doctor_says_run_upgrade_then_upgrade_fixes_it(capsys, empty_pg_url, mon
     assert "transaction pooler" in out
     assert "ok Direct URL" in out
     assert main(["db", "upgrade"]) == 0
-    assert "empty → 0001_initial" in capsys.readouterr().out
+    assert f"empty → {HEAD}" in capsys.readouterr().out
     assert main(["doctor"]) == 0
     out = capsys.readouterr().out
     assert "Healthy." in out and "PostgreSQL 1" in out

