@@ -185,3 +185,24 @@ def test_start_up_imports_the_core_first_and_no_other_screens_services(
         "email_validator",
     ):
         assert later not in modules, later
+
+
+def test_today_says_no_family_only_once_the_core_has_looked(shell: Shell, run: Any) -> None:
+    """The window paints before the database is open: Today stays blank then, and says there
+    is no family only when the core found none (this database has none)."""
+    seen: list[str] = []
+
+    async def before_connect() -> bool:
+        today = shell.window.view("today")
+        assert isinstance(today, TodayView)
+        seen.append(today.empty_label.text())
+        return True
+
+    shell.before_connect = before_connect
+    run(shell.start())
+    run(shell.context.tasks.drain())
+    today = shell.window.view("today")
+    assert isinstance(today, TodayView)
+    assert seen == [""]
+    assert today.empty_label.isVisible()
+    assert today.empty_label.text().startswith("No family yet")

@@ -193,9 +193,13 @@ class TodayView(View):
     def show_empty(self) -> None:
         self.overview = None
         self._clear_cards()
+        # Without the core (the first paint of every start, before the database is open; or
+        # offline) nothing is known about families: saying "no family yet" then was wrong.
         self.empty_label.setText(
             "No family yet — set one up with the set-up wizard, then add its members, "
             "routines and habits."
+            if self.context.core is not None
+            else ""
         )
         self.pages.setCurrentWidget(self.empty_label)
         self.day_bar.set_day(self.context.day, self.context.today)
