@@ -36,12 +36,11 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left
-from collections import deque
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from itertools import compress, repeat
+from itertools import compress
 from typing import Protocol
 
 from habitdesk.core.domain.habit_rules import Rules
@@ -274,8 +273,8 @@ def _mark(recorded: bytearray, days: Collection[int], start: int, last: int, cod
     """Set `code` on the bytes of `days` (ordinals) up to `last` (they are from `start` on)."""
     if max(days, default=last) > last:
         days = [o for o in days if o <= last]
-    # A loop in C (deque of size 0 only drains the iterator): thousands of days per habit.
-    deque(map(recorded.__setitem__, map(start.__rsub__, days), repeat(code)), maxlen=0)
+    for ordinal in days:  # a plain loop: faster than map() over bound methods here
+        recorded[ordinal - start] = code
 
 
 def _judge_windows(
@@ -331,7 +330,8 @@ def _judge_windows(
         if isinstance(timeline, range):
             codes[first:stop] = stretch
         else:
-            deque(map(codes.__setitem__, timeline[first:stop], stretch), maxlen=0)
+            for offset, code in zip(timeline[first:stop], stretch, strict=True):
+                codes[offset] = code
 
 
 def streaks(judgement: Judgement, count: int = 3) -> HabitStreaks:

@@ -205,21 +205,24 @@ class HabitOverviewService(Service):
         return [(habit_id, done, skipped) for habit_id, done, skipped in rows]
 
 
+class _Ordinals(dict[str, int]):
+    """ISO day texts to ordinals, each text parsed the first time it is looked up."""
+
+    def __missing__(self, text: str) -> int:
+        ordinal = self[text] = date.fromisoformat(text).toordinal()
+        return ordinal
+
+
 def _streak_days(
     rows: Sequence[tuple[UUID, str | None, str | None]],
 ) -> dict[UUID, tuple[list[int], list[int]]]:
     """`_history` rows as each habit's done and skipped days (ordinals; a habit has one entry a
     day, so each day comes once)."""
     # The same few thousand days repeat across habits: each text is parsed once.
-    ordinal_of: dict[str, int] = {}
+    ordinal_of = _Ordinals()
 
     def ordinals(days: str | None) -> list[int]:
-        if not days:
-            return []
-        texts = days.split(",")
-        for text in set(texts).difference(ordinal_of):
-            ordinal_of[text] = date.fromisoformat(text).toordinal()
-        return list(map(ordinal_of.__getitem__, texts))
+        return list(map(ordinal_of.__getitem__, days.split(","))) if days else []
 
     return {habit_id: (ordinals(done), ordinals(skipped)) for habit_id, done, skipped in rows}
 
