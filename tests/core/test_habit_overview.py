@@ -185,6 +185,9 @@ async def test_streaks_follow_the_rules_of_each_day(database: Database) -> None:
     assert found.current_streak == StreakRead(length=9, start=days_ago(20), end=day)
     strip = {d.day: d for d in found.days}
     assert not strip[days_ago(10)].held and strip[days_ago(7)].held
+    # Due: every day under the first rules, then only today's weekday.
+    assert all(strip[days_ago(n)].due for n in range(STRIP_DAYS - 1, 14))
+    assert [n for n in range(14, -1, -1) if strip[days_ago(n)].due] == [14, 7, 0]
 
 
 async def test_times_per_week_windows_hold_days_without_checks(database: Database) -> None:

@@ -9,8 +9,8 @@ holding its done days and its skipped days each as one comma-separated string th
 builds (`aggregate_strings`: group_concat on SQLite, string_agg on PostgreSQL), only the days
 that matter to streaks (a missed entry and no entry are the same to a streak). Measured on the
 5-year demo family (6 members, 60 habits, 64,576 entries, SQLite, a shared 2-core machine):
-≈7 ms to read those days and ≈25 ms to judge every day of every habit and build the
-read-models, ≈40 ms for the whole call; a sixth of that for one member. Reading entry rows
+≈7 ms to read those days and ≈18 ms to judge every day of every habit and build the
+read-models, ≈35 ms for the whole call; a sixth of that for one member. Reading entry rows
 instead took ≈125 ms to fetch alone, and a bounded window would still leave the best streaks
 needing everything before it.
 """
@@ -245,17 +245,12 @@ def _overviews(
         judged = streaks.judge_days(habit_versions, done, skipped, day)
         found = judged.streaks(count=1)
         entries = recent.get(habit.id, {})
-        strip = [
-            StripDay(
-                day=when,
-                status=status,
-                value=value,
-                held=judged.holds(when),
-                due=due,
+        strip = []
+        for when, due in zip(strip_days, _due_days(habit_versions, strip_days), strict=True):
+            status, value = entries.get(when, (None, None))
+            strip.append(
+                StripDay(day=when, status=status, value=value, held=judged.holds(when), due=due)
             )
-            for when, due in zip(strip_days, _due_days(habit_versions, strip_days), strict=True)
-            for status, value in (entries.get(when, (None, None)),)
-        ]
         result.append(
             HabitOverviewRead(
                 habit=habit_read(habit, habit_rules.version_for_day(habit_versions, day)),
