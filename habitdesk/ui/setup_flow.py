@@ -24,15 +24,12 @@ from PySide6.QtWidgets import QDialog
 from habitdesk.core import connection_setup, secrets
 from habitdesk.core.appcore import AppCore
 from habitdesk.core.config import Settings
-from habitdesk.ui.dialogs.setup_wizard import (
-    PasswordPromptDialog,
-    SetupWizard,
-    Target,
-    quietly,
-)
 
 if TYPE_CHECKING:
+    from habitdesk.ui.dialogs.setup_wizard import PasswordPromptDialog, SetupWizard, Target
     from habitdesk.ui.shell import Shell
+
+# The dialogs (≈12 ms of imports) are imported when one is opened: most starts need neither.
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +50,8 @@ class SetupFlow(QObject):
             self.wizard.raise_()
             self.wizard.activateWindow()
             return self.wizard
+        from habitdesk.ui.dialogs.setup_wizard import SetupWizard
+
         shell = self.shell
         core = shell.context.core
         shared_now = core is not None and core.connection.kind == "shared"
@@ -119,6 +118,8 @@ class SetupFlow(QObject):
 
     def _completed(self, core: object, family_id: object) -> None:
         assert isinstance(core, AppCore) and isinstance(family_id, UUID)
+        from habitdesk.ui.dialogs.setup_wizard import Target
+
         target = self._targets.pop(id(core), Target(False))
         self.shell.context.tasks.run(
             self._switch(core, family_id, target),
@@ -160,6 +161,8 @@ class SetupFlow(QObject):
         url = connection_setup.missing_password(shell.settings)
         if url is None:
             return True
+        from habitdesk.ui.dialogs.setup_wizard import PasswordPromptDialog, quietly
+
         done: asyncio.Future[bool] = asyncio.get_event_loop().create_future()
         dialog = PasswordPromptDialog(
             url, keyring_ok=secrets.keyring_available(), parent=shell.window

@@ -142,7 +142,10 @@ import qasync
 from habitdesk.ui.shell import Shell
 
 async def main():
+    from habitdesk.ui.setup_flow import attach_setup_wizard
+
     shell = Shell(load_settings(database_url=sys.argv[1]))
+    attach_setup_wizard(shell)  # as the app's start does
     await shell.start(show=True)
     await shell.context.tasks.drain()
     names = list(sys.modules)
@@ -183,6 +186,7 @@ def test_start_up_imports_the_core_first_and_no_other_screens_services(
         "habitdesk.core.services.habit_insights",
         "habitdesk.core.services.stats",
         "email_validator",
+        "habitdesk.ui.dialogs.setup_wizard",
     ):
         assert later not in modules, later
 
