@@ -222,6 +222,34 @@ def _image_stats(path: Path) -> tuple[int, int, int]:
     return image.width(), image.height(), len(colours)
 
 
+def test_weekly_report_and_csv_export_from_the_bundle(built_app: BuiltApp, demo_user: User) -> None:
+    """The report draws with the bundle's QtGui (QPdfWriter) off-screen, with no display."""
+    from datetime import date, timedelta
+
+    from pypdf import PdfReader
+
+    year, week, _ = (date.today() - timedelta(days=7)).isocalendar()  # a finished week
+    out = demo_user.home / "report" / "week.pdf"
+    out.parent.mkdir(exist_ok=True)
+    result = run_ok(
+        [built_app.executable, "report", "--week", f"{year}-W{week:02d}", "--out", out],
+        demo_user.env(),
+        cwd=demo_user.home,
+    )
+    assert "page" in result.stdout
+    # pypdf gives the gaps between words as tabs or newlines.
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(out).pages).split())
+    assert "Demo family" in text and f"Week {week}" in text
+
+    folder = demo_user.home / "export"
+    run_ok(
+        [built_app.executable, "export", "--format", "csv", "--out", folder],
+        demo_user.env(),
+        cwd=demo_user.home,
+    )
+    assert any(folder.rglob("*.csv"))
+
+
 @pytest.mark.postgres
 def test_postgresql_url_from_the_bundle(built_app: BuiltApp, pg_servers, user: User) -> None:  # type: ignore[no-untyped-def]
     name = f"hd_bundle_{uuid.uuid4().hex[:10]}"
