@@ -492,16 +492,11 @@ def habit_streaks(
     ordinals = range(base, base + len(days))
     done = list(compress(ordinals, map(_DONE.__eq__, days.statuses)))
     skipped = list(compress(ordinals, map(_SKIPPED.__eq__, days.statuses)))
-    judgement = streak_rules.judge_ordinals(versions, done, skipped, end)
-    if since is not None:
-        first = since.toordinal()
-        judgement = streak_rules.Judgement(
-            max(since, judgement.first) if judgement.first else None,
-            judgement.today,
-            frozenset(o for o in judgement.held if o >= first),
-            frozenset(o for o in judgement.broken if o >= first),
-        )
-    return streak_rules.streaks(judgement, BEST_STREAKS)
+    judged = streak_rules.judge_days(versions, done, skipped, end)
+    if since is not None and since.toordinal() > judged.start:
+        cut = since.toordinal() - judged.start
+        judged = streak_rules.DayVerdicts(since.toordinal(), judged.today, judged.codes[cut:])
+    return judged.streaks(BEST_STREAKS)
 
 
 def habit_days_of(

@@ -201,8 +201,8 @@ class _Week:
         done_days = [ordinal + i for i, s in enumerate(laid.statuses) if s is DayStatus.DONE]
         skipped = [ordinal + i for i, s in enumerate(laid.statuses) if s is DayStatus.SKIPPED]
         versions = [_WeekdayRules(v.effective_from, v.number, v.weekdays) for v in routine.versions]
-        judgement = streak_rules.judge_ordinals(versions, done_days, skipped, self.streaks_as_of)
-        return cells, streak_rules.streaks(judgement, 1)
+        judged = streak_rules.judge_days(versions, done_days, skipped, self.streaks_as_of)
+        return cells, judged.streaks(1)
 
     def not_begun_cells(self, first: date) -> list[ReportCell]:
         """A habit whose rules begin after today, later this week: not due before its first
