@@ -272,8 +272,5 @@ class EntriesModel(QAbstractTableModel):
     def row_of(self, day: date) -> int | None:
         return next((i for i, e in enumerate(self.rows) if e.day == day), None)
 
-    def entry_at(self, row: int) -> HabitEntryRead | None:
-        return self.rows[row] if 0 <= row < len(self.rows) else None
-
     def habit_id(self) -> UUID | None:
         return self.habit.id if self.habit else None

@@ -802,11 +802,6 @@ class HabitsView(View):
     def selected(self) -> HabitOverviewRead | None:
         return self.model.habit_at(self.tree.currentIndex())
 
-    def select_habit(self, habit_id: UUID) -> None:
-        index = self.model.habit_index(habit_id)
-        if index.isValid():
-            self.tree.setCurrentIndex(index)
-
     def _selection_moved(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         item = self.selected()
         if item is None and selected.indexes():
