@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+from habitdesk.core.domain.habit_rules import V
 from habitdesk.core.domain.routine_diff import (
     StepSpec,
     VersionSpec,
@@ -71,7 +72,7 @@ def version_reads(versions: Sequence[RoutineVersion]) -> list[RoutineVersionRead
     return reads
 
 
-def in_force(versions: Sequence[RoutineVersionRead], day: date) -> RoutineVersionRead | None:
+def in_force(versions: Sequence[V], day: date) -> V | None:
     """The highest-numbered version started by `day`; None before the routine's first one."""
     candidates = [v for v in versions if v.effective_from <= day]
     return max(candidates, key=lambda v: v.number) if candidates else None

@@ -919,7 +919,6 @@ class RoutineService(Service):
             reads = []
             for routine_id, routine in routines.items():
                 history = schedules[routine_id]
-                started = [v for v in history if v.effective_from <= today]
                 reads.append(
                     RoutineRunsRead(
                         id=routine.id,
@@ -929,7 +928,7 @@ class RoutineService(Service):
                         position=routine.position,
                         archived=routine.archived,
                         schedules=history,
-                        current=max(started, key=lambda v: v.number) if started else history[0],
+                        current=in_force(history, today) or history[0],
                         runs=runs.get(routine_id, []),
                     )
                 )
