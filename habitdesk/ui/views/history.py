@@ -41,7 +41,6 @@ from PySide6.QtWidgets import (
 
 from habitdesk.core.changes import Kind
 from habitdesk.core.domain.completion import Period
-from habitdesk.core.enums import WeekStart
 from habitdesk.core.schemas.people import MemberRead
 from habitdesk.core.schemas.stats import CountsRead, HistoryMemberRead, HistoryRead
 from habitdesk.ui.context import AppContext
@@ -53,6 +52,7 @@ from habitdesk.ui.qtmodels.history_model import (
 from habitdesk.ui.theme import ACCENT
 from habitdesk.ui.views.base import View
 from habitdesk.ui.widgets.charts import BarChart, LineChart, Series
+from habitdesk.ui.widgets.habit_insights_pane import weekday_order
 from habitdesk.ui.widgets.member_compare import (
     WEEKDAY_NAMES,
     MemberComparison,
@@ -128,12 +128,6 @@ def period_labels(read: HistoryRead) -> list[str]:
     if periods.period is Period.WEEK:
         return [f"{d.day} {d:%b}" for d in periods.starts]
     return [f"{d:%b %Y}" for d in periods.starts]
-
-
-def weekday_order(week_start: WeekStart) -> list[int]:
-    """Weekday numbers (Monday 0) in the order the family's week runs."""
-    first = 0 if week_start is WeekStart.MONDAY else 6
-    return [(first + i) % 7 for i in range(7)]
 
 
 def _streak_words(member: HistoryMemberRead) -> list[str]:

@@ -402,7 +402,7 @@ class HabitInsightsPane(QScrollArea):
         self.status.hide()
         self.figures.set_detail(detail)
         self.legend.set_colour(detail.colour)
-        week_start = 0 if detail.week_start is WeekStart.MONDAY else 6
+        week_start = weekday_order(detail.week_start)[0]
         selected = self.heat_map.selected_day() if same_habit else None
         self.heat_map.set_data(
             detail.first_day,
