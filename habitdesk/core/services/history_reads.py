@@ -63,11 +63,10 @@ from habitdesk.core.services.habit_queries import (
 BEST_STREAKS = 3
 
 _R = cast(Table, RoutineRun.__table__).c
-# Only what the judging needs, without SQLAlchemy's per-value processing (converted below).
+# What the days need, without SQLAlchemy's per-value processing (converted in `lay_out`).
 _LEAN_COLUMNS = tuple(
-    type_coerce(ENTRY[name], NullType()) for name in ("habit_id", "day", "status", "value")
+    type_coerce(ENTRY[name], NullType()) for name in ("habit_id", "day", "status", "value", "note")
 )
-_NOTE_COLUMN = type_coerce(ENTRY.note, NullType())
 
 _STATUS_OF: dict[Any, DayStatus] = {
     **{s.value: DayStatus(s.value) for s in EntryStatus},
@@ -267,11 +266,9 @@ async def read_routine_defs(
 # --- laying entries out as days ------------------------------------------------------------------
 
 
-def lay_out(
-    defs: Sequence[HabitDef], rows: Sequence[Sequence[Any]], end: date, *, notes: bool
-) -> list[HabitDays]:
+def lay_out(defs: Sequence[HabitDef], rows: Sequence[Sequence[Any]], end: date) -> list[HabitDays]:
     """Each habit's `HabitDays` from its first day to `end`, from raw entry rows
-    (habit_id, day, status, value[, note]).
+    (habit_id, day, status, value, note): `read_entry_rows`.
 
     Five years of sixty habits is ≈65,000 rows: they are taken apart column by column, each
     distinct habit id and day converted once, and every entry dropped into one flat list of
@@ -296,12 +293,11 @@ def lay_out(
     size = (len(defs) + 1) * stride
     statuses: list[DayStatus] = [_NONE] * size
     values: list[float | None] = [None] * size
-    texts: list[str | None] = [None] * (size if notes else 0)
+    texts: list[str | None] = [None] * size
     # Drop each entry in its slot without a Python-level loop (`deque(…, 0)` only consumes).
     deque(map(statuses.__setitem__, slots, map(_STATUS_OF.__getitem__, raw_statuses)), 0)
     deque(map(values.__setitem__, slots, columns[3]), 0)
-    if notes:
-        deque(map(texts.__setitem__, slots, columns[4]), 0)
+    deque(map(texts.__setitem__, slots, columns[4]), 0)
     laid: list[HabitDays] = []
     for k, d in enumerate(defs):
         offset = k * stride
@@ -318,7 +314,7 @@ def lay_out(
                 start=start,
                 statuses=statuses[lo:hi],
                 values=values[lo:hi],
-                notes=texts[lo:hi] if notes else [None] * (hi - lo),
+                notes=texts[lo:hi],
                 spans=rule_spans(d.versions, start),
             )
         )
@@ -354,14 +350,10 @@ async def read_entry_rows(
     family_id: UUID,
     user_id: UUID | None,
     end: date,
-    *,
-    notes: bool,
 ) -> Sequence[Sequence[Any]]:
-    columns = [*_LEAN_COLUMNS]
-    if notes:
-        columns.append(_NOTE_COLUMN)
+    """(habit id, day, status, value, note) of every entry up to `end`, raw: for `lay_out`."""
     # No ORDER BY: days are placed by their date.
-    lean: Select[*tuple[Any, ...]] = select(*columns)
+    lean: Select[*tuple[Any, ...]] = select(*_LEAN_COLUMNS)
     query = _family_entries(lean, family_id, user_id, end)
     connection = await session.connection()
     with collector_paused():

@@ -257,9 +257,7 @@ class WeekReportService(Service):
                     family=family,
                     members=await family_member_reads(session, family_id),
                     habits=await read_habit_defs(session, family_id, None),
-                    rows=await read_entry_rows(
-                        session, family_id, None, span.judged_end, notes=True
-                    ),
+                    rows=await read_entry_rows(session, family_id, None, span.judged_end),
                     routines=await read_routine_defs(session, family_id, None, span.judged_end),
                     earned=await _points_earned(session, family, wanted, own),
                     approved=await _rewards_approved(session, family, wanted, own),
@@ -294,7 +292,7 @@ def _judged_report(span: _Week, read: _Read) -> WeekReportRead:
     # `lay_out` needs every habit to have begun by the last day it lays out: habits whose rules
     # begin after today (later this week) are listed without days to judge.
     begun = [d for d in read.habits if _habit_first(d) <= span.judged_end]
-    laid = lay_out(begun, read.rows, span.judged_end, notes=True)
+    laid = lay_out(begun, read.rows, span.judged_end)
     starts = [*(_habit_first(d) for d in read.habits), *(d.start for d in laid)]
     _check_history(read.family, span.week, starts, read.routines)
     return _report(

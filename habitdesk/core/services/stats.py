@@ -399,8 +399,8 @@ class StatsService(Service):
             if user_id is not None and not members:
                 raise NotFoundError("That person is not a member of this family.")
             habits = await read_habit_defs(session, family_id, user_id)
-            rows = await read_entry_rows(session, family_id, user_id, end, notes=True)
-        laid = lay_out(habits, rows, end, notes=True)
+            rows = await read_entry_rows(session, family_id, user_id, end)
+        laid = lay_out(habits, rows, end)
         per_member: dict[UUID, list[HabitHistoryRead]] = defaultdict(list)
         for d, days in zip(habits, laid, strict=True):
             latest = d.versions[-1]
