@@ -15,10 +15,12 @@ from uuid import UUID
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from habitdesk.core.domain.weekdays import WEEKDAY_NAMES
 from habitdesk.core.enums import Direction, HabitKind
 from habitdesk.core.schemas.habit_overview import HabitOverviewRead, StreakRead
 from habitdesk.core.schemas.people import MemberRead
 from habitdesk.ui.widgets.day_strip import format_value, strip_summary
+from habitdesk.ui.widgets.weekday_picker import LONG, SHORT
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -26,25 +28,6 @@ HabitRole = Qt.ItemDataRole.UserRole + 1  # HabitOverviewRead (habit rows)
 MemberRole = Qt.ItemDataRole.UserRole + 2  # MemberRead (member rows and habit rows)
 RowKindRole = Qt.ItemDataRole.UserRole + 3  # "member", "habit" or "placeholder"
 
-_SHORT_DAYS = {
-    "mon": "Mon",
-    "tue": "Tue",
-    "wed": "Wed",
-    "thu": "Thu",
-    "fri": "Fri",
-    "sat": "Sat",
-    "sun": "Sun",
-}
-_LONG_DAYS = {
-    "mon": "Monday",
-    "tue": "Tuesday",
-    "wed": "Wednesday",
-    "thu": "Thursday",
-    "fri": "Friday",
-    "sat": "Saturday",
-    "sun": "Sunday",
-}
-_ALL_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TIMES = {1: "once", 2: "twice"}
 
 
@@ -53,16 +36,17 @@ def _number(value: float | None) -> str:
 
 
 def weekdays_text(names: Sequence[str]) -> str:
-    chosen = [n for n in _ALL_DAYS if n in set(names)]
+    wanted = set(names)
+    chosen = [n for n in WEEKDAY_NAMES if n in wanted]
     if len(chosen) == 7:
         return "every day"
-    if chosen == list(_ALL_DAYS[:5]):
+    if chosen == list(WEEKDAY_NAMES[:5]):
         return "on weekdays"
-    if chosen == list(_ALL_DAYS[5:]):
+    if chosen == list(WEEKDAY_NAMES[5:]):
         return "at weekends"
     if len(chosen) == 1:
-        return f"every {_LONG_DAYS[chosen[0]]}"
-    return ", ".join(_SHORT_DAYS[n] for n in chosen)
+        return f"every {LONG[chosen[0]]}"
+    return ", ".join(SHORT[n] for n in chosen)
 
 
 def frequency_text(times: int, days: int) -> str:
