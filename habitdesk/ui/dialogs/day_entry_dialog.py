@@ -12,6 +12,7 @@ begins, are refused with the reason and nothing to press but Close. Opened with 
 from __future__ import annotations
 
 import asyncio
+import html
 from datetime import date
 from typing import Any
 
@@ -126,7 +127,7 @@ class DayEntryDialog(QDialog):
         heading.setObjectName("screenTitle")
         heading.setAccessibleName("Day")
         root.addWidget(heading)
-        about = QLabel(f"<b>{_escape(detail.name)}</b> · {_escape(rules_summary(rules))}")
+        about = QLabel(f"<b>{html.escape(detail.name)}</b> · {html.escape(rules_summary(rules))}")
         about.setAccessibleName("Habit and its rules that day")
         about.setWordWrap(True)
         root.addWidget(about)
@@ -322,10 +323,6 @@ class DayEntryDialog(QDialog):
         self.save_button.setText("Save")
         self.error.setText(message)
         self.error.show()
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 __all__ = ["DayEntryDialog", "not_allowed", "refusal"]
