@@ -31,6 +31,7 @@ from habitdesk.core.domain import streaks as streak_rules
 from habitdesk.core.domain.history_days import (
     DayStatus,
     HabitDays,
+    habit_days,
     routine_run_status,
     rule_spans,
 )
@@ -494,15 +495,5 @@ def habit_streaks(
 def habit_days_of(
     versions: Sequence[HabitVersionRead], entries: Sequence[Any], start: date, end: date
 ) -> HabitDays:
-    n = (end - start).days + 1
-    statuses = [_NONE] * max(0, n)
-    values: list[float | None] = [None] * max(0, n)
-    notes: list[str | None] = [None] * max(0, n)
-    base = start.toordinal()
-    for entry in entries:
-        i = entry.day.toordinal() - base
-        if 0 <= i < n:
-            statuses[i] = _STATUS_OF[entry.status]
-            values[i] = entry.value
-            notes[i] = entry.note
-    return HabitDays(start, statuses, values, notes, rule_spans(versions, start))
+    """`history_days.habit_days` from entry rows (with day, status, value and note)."""
+    return habit_days(versions, ((e.day, e.status, e.value, e.note) for e in entries), end, start)
