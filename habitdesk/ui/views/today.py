@@ -565,7 +565,7 @@ class TodayView(View):
             anchor,
             routine.user_id,
             lambda core, text: core.routines.skip_run(actor, routine.id, day, note=text),
-            save_text="Skip",
+            skip=True,
         )
 
     def _open_note_editor(
@@ -576,11 +576,11 @@ class TodayView(View):
         user_id: UUID,
         write: NoteWrite,
         *,
-        save_text: str = "Save",
+        skip: bool = False,
     ) -> NoteEditor:
         if self.note_editor is not None:
             self.note_editor.close()
-        editor = NoteEditor(title, text, self, save_text=save_text)
+        editor = NoteEditor(title, text, self, skip=skip)
         editor.save_requested.connect(
             lambda written: self._save_note(editor, user_id, write, written)
         )

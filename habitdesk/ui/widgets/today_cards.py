@@ -296,8 +296,8 @@ class MemberCard(QFrame):
 
 
 class NoteEditor(QFrame):
-    """A small pop-up to write the note of a habit's day or a routine's run (or the reason a
-    routine is skipped, `save_text="Skip"`). Ctrl+Enter saves, Esc closes."""
+    """A small pop-up to write the note of a habit's day or a routine's run (or, with `skip`,
+    the reason a routine is skipped: its button then skips). Ctrl+Enter saves, Esc closes."""
 
     save_requested = Signal(str)
 
@@ -307,7 +307,7 @@ class NoteEditor(QFrame):
         text: str | None,
         parent: QWidget | None = None,
         *,
-        save_text: str = "Save",
+        skip: bool = False,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Popup)
         self.setObjectName("noteEditor")
@@ -325,8 +325,7 @@ class NoteEditor(QFrame):
         self.text = QPlainTextEdit()
         self.text.setAccessibleName("Note")
         self.text.setPlaceholderText(
-            f"{'How did it go?' if save_text == 'Save' else 'Why not?'} "
-            "(“had a cold”, “at grandma's”)"
+            f"{'Why not?' if skip else 'How did it go?'} (“had a cold”, “at grandma's”)"
         )
         self.text.setPlainText(text or "")
         self.text.setTabChangesFocus(True)
@@ -339,11 +338,10 @@ class NoteEditor(QFrame):
         self.error_label.hide()
         layout.addWidget(self.error_label)
         buttons = QHBoxLayout()
-        saving = save_text == "Save"
         hint = QLabel(
-            "Ctrl+Enter saves · empty removes it"
-            if saving
-            else f"Ctrl+Enter: {save_text.lower()} · the note is optional"
+            "Ctrl+Enter: skip · the note is optional"
+            if skip
+            else "Ctrl+Enter saves · empty removes it"
         )
         hint.setProperty("muted", True)
         hint.setStyleSheet("font-size: 8.5pt;")
@@ -351,8 +349,8 @@ class NoteEditor(QFrame):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setAccessibleName("Cancel note")
         self.cancel_button.clicked.connect(self.close)
-        self.save_button = QPushButton(save_text)
-        self.save_button.setAccessibleName("Save note" if saving else f"{save_text} with this note")
+        self.save_button = QPushButton("Skip" if skip else "Save")
+        self.save_button.setAccessibleName("Skip with this note" if skip else "Save note")
         self.save_button.setProperty("primary", True)
         self.save_button.clicked.connect(self._save)
         buttons.addWidget(self.cancel_button)
