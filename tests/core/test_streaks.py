@@ -12,12 +12,13 @@ import pytest
 from habitdesk.core.domain import habit_rules
 from habitdesk.core.domain.habit_rules import Rules
 from habitdesk.core.domain.streaks import (
+    DayVerdicts,
     HabitStreaks,
+    RuledVersion,
     Streak,
     Verdict,
     habit_streaks,
-    judge,
-    streaks,
+    judge_days,
 )
 from habitdesk.core.domain.weekdays import includes, mask_from_names
 
@@ -34,6 +35,14 @@ class V:
 
     def rules(self) -> Rules:
         return self.rules_
+
+
+def judge(
+    versions: Sequence[RuledVersion], done: Iterable[date], skipped: Iterable[date], today: date
+) -> DayVerdicts:
+    return judge_days(
+        versions, {d.toordinal() for d in done}, {d.toordinal() for d in skipped}, today
+    )
 
 
 def daily() -> Rules:
@@ -309,7 +318,7 @@ def test_two_in_three_days_like_loop() -> None:
     verdicts = "".join(judged.verdict(start + timedelta(i)).value[0] for i in range(10))
     # Windows [0..2] and [4..6] and [5..7] hold; day 3 and day 8 break; today (day 9) waits.
     assert verdicts == "hhhbhhhhbn"
-    assert streaks(judged).best == (
+    assert judged.streaks().best == (
         run(start + timedelta(4), start + timedelta(7), 4),
         run(start, start + timedelta(2), 3),
     )
@@ -428,6 +437,6 @@ def test_random_histories_match_the_literal_definition(seed: int) -> None:
     got = {day: judged.verdict(day) for day in expected}
     assert got == expected
     current, runs = _reference_streaks(expected)
-    result = streaks(judged, count=len(runs) + 1)
+    result = judged.streaks(count=len(runs) + 1)
     assert result.current == current
     assert sorted(result.best, key=lambda s: s.start) == sorted(runs, key=lambda s: s.start)

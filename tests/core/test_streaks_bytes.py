@@ -1,27 +1,88 @@
 """The byte-a-day judging (`judge_days`, `DayVerdicts`) equals the set-based algorithm it
-replaced, kept here as the reference, on random histories of years with changes of rules."""
+replaced (its judging and its streaks), kept here as the reference, on random histories of years
+with changes of rules."""
 
 from __future__ import annotations
 
+import heapq
 import random
 from bisect import bisect_left
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import compress
 
 import pytest
 
 from habitdesk.core.domain.habit_rules import Rules
 from habitdesk.core.domain.streaks import (
-    Judgement,
+    _BROKEN,
+    _HELD,
+    DayVerdicts,
+    HabitStreaks,
     RuledVersion,
+    Streak,
     Verdict,
     judge_days,
-    judge_ordinals,
-    streaks,
 )
 from tests.core.test_streaks import TODAY, V
 
 # --- the previous implementation (sets of ordinals), as it was, renamed-----------------------------
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """Every day of a habit from `first` to `today`: held, broken, or (else) neutral."""
+
+    first: date | None
+    today: date
+    held: frozenset[int]  # ordinals
+    broken: frozenset[int]  # ordinals
+
+    def verdict(self, day: date) -> Verdict:
+        ordinal = day.toordinal()
+        if ordinal in self.held:
+            return Verdict.HELD
+        if ordinal in self.broken:
+            return Verdict.BROKEN
+        return Verdict.NEUTRAL
+
+    def holds(self, day: date) -> bool:
+        return day.toordinal() in self.held
+
+
+def _old_streaks(judgement: Judgement, count: int = 3) -> HabitStreaks:
+    """The current streak and the `count` longest ones from a judgement."""
+    held = sorted(judgement.held)
+    # Runs as (length, index of their last held day, index of their first).
+    runs: list[tuple[int, int, int]] = []
+    begin = 0
+    for cut in sorted(judgement.broken):
+        end = bisect_left(held, cut, begin)
+        if end > begin:
+            runs.append((end - begin, end - 1, begin))
+        begin = end
+    current = None
+    if begin < len(held):
+        runs.append((len(held) - begin, len(held) - 1, begin))
+        current = _old_streak(held, runs[-1])
+    best = tuple(_old_streak(held, run) for run in heapq.nlargest(max(0, count), runs))
+    return HabitStreaks(current, best)
+
+
+def _old_streak(held: list[int], run: tuple[int, int, int]) -> Streak:
+    length, last, first = run
+    return Streak(date.fromordinal(held[first]), date.fromordinal(held[last]), length)
+
+
+def _judgement_of(days: DayVerdicts) -> Judgement:
+    """The byte-a-day verdicts as the sets of held and broken ordinals they stand for."""
+    if not days.codes:
+        return Judgement(None, days.today, frozenset(), frozenset())
+    ordinals = range(days.start, days.start + len(days.codes))
+    held = compress(ordinals, (code == _HELD for code in days.codes))
+    broken = compress(ordinals, (code == _BROKEN for code in days.codes))
+    return Judgement(date.fromordinal(days.start), days.today, frozenset(held), frozenset(broken))
 
 
 def _old_judge_ordinals(
@@ -194,10 +255,9 @@ def test_judge_days_equals_the_set_algorithm(seed: int) -> None:
     versions, done, skipped, today = _history(rng)
     expected = _old_judge_ordinals(versions, done, skipped, today)
     days = judge_days(versions, done, skipped, today)
-    assert days.judgement() == expected
-    assert judge_ordinals(versions, list(done), list(skipped), today) == expected
+    assert _judgement_of(days) == expected
     count = rng.choice((0, 1, 3, 50))
-    assert days.streaks(count) == streaks(expected, count)
+    assert days.streaks(count) == _old_streaks(expected, count)
     first = expected.first or today
     for offset in range(-3, (today - first).days + 3):
         day = first + timedelta(days=offset)
@@ -208,6 +268,6 @@ def test_judge_days_equals_the_set_algorithm(seed: int) -> None:
 def test_a_habit_not_begun_by_today_has_no_days() -> None:
     days = judge_days([V(TODAY + timedelta(days=3))], [TODAY.toordinal() + 1], [], TODAY)
     assert days.codes == b""
-    assert days.judgement() == Judgement(None, TODAY, frozenset(), frozenset())
+    assert _judgement_of(days) == Judgement(None, TODAY, frozenset(), frozenset())
     assert days.streaks().current is None and days.streaks().best == ()
     assert days.verdict(TODAY) is Verdict.NEUTRAL

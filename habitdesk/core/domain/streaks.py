@@ -74,27 +74,6 @@ class Streak:
 
 
 @dataclass(frozen=True)
-class Judgement:
-    """Every day of a habit from `first` to `today`: held, broken, or (else) neutral."""
-
-    first: date | None
-    today: date
-    held: frozenset[int]  # ordinals
-    broken: frozenset[int]  # ordinals
-
-    def verdict(self, day: date) -> Verdict:
-        ordinal = day.toordinal()
-        if ordinal in self.held:
-            return Verdict.HELD
-        if ordinal in self.broken:
-            return Verdict.BROKEN
-        return Verdict.NEUTRAL
-
-    def holds(self, day: date) -> bool:
-        return day.toordinal() in self.held
-
-
-@dataclass(frozen=True)
 class HabitStreaks:
     current: Streak | None
     best: tuple[Streak, ...]  # longest first
@@ -114,7 +93,6 @@ _NEUTRAL, _HELD, _BROKEN = 0, 1, 2
 _NOTHING, _DONE, _SKIPPED = 0, 1, 2
 # A due day by what was recorded: done holds, skipped is neutral, nothing breaks.
 _DUE = bytes.maketrans(b"\0\1\2", bytes((_BROKEN, _HELD, _NEUTRAL)))
-_HELD_FLAGS = bytes.maketrans(b"\0\1\2", b"\0\1\0")
 _BROKEN_FLAGS = bytes.maketrans(b"\0\1\2", b"\0\0\1")
 _DONE_FLAGS = bytes.maketrans(b"\0\1\2", b"\0\1\0")
 _COVERED = bytes.maketrans(b"\0\1", bytes((_BROKEN, _HELD)))
@@ -129,7 +107,7 @@ class DayVerdicts:
 
     `codes[i]` is the day with ordinal `start + i`, up to `today`; no codes when the habit has
     not begun by then. What `judge_days` returns: the streaks come from it with a few scans of
-    bytes, where sets of ordinals (a `Judgement`) cost a hash per day.
+    bytes, where sets of ordinals would cost a hash per day.
     """
 
     start: int  # ordinal of the first day
@@ -146,19 +124,8 @@ class DayVerdicts:
         index = day.toordinal() - self.start
         return 0 <= index < len(self.codes) and self.codes[index] == _HELD
 
-    def judgement(self) -> Judgement:
-        if not self.codes:
-            return Judgement(None, self.today, _EMPTY, _EMPTY)
-        days = range(self.start, self.start + len(self.codes))
-        return Judgement(
-            date.fromordinal(self.start),
-            self.today,
-            frozenset(compress(days, self.codes.translate(_HELD_FLAGS))),
-            frozenset(compress(days, self.codes.translate(_BROKEN_FLAGS))),
-        )
-
     def streaks(self, count: int = 3) -> HabitStreaks:
-        """The current streak and the `count` longest ones (as `streaks` on the judgement)."""
+        """The current streak and the `count` longest ones."""
         codes = self.codes
         # A run is what lies between two broken days (run k ends at the k-th); its length is
         # its held days: with the neutral days taken out, the runs are the strings of held.
@@ -182,36 +149,6 @@ class DayVerdicts:
 
 
 _VERDICTS = {_NEUTRAL: Verdict.NEUTRAL, _HELD: Verdict.HELD, _BROKEN: Verdict.BROKEN}
-_EMPTY: frozenset[int] = frozenset()
-
-
-def judge(
-    versions: Sequence[RuledVersion],
-    done: Iterable[date],
-    skipped: Iterable[date],
-    today: date,
-) -> Judgement:
-    """Judge every day of the habit up to `today` (later days and entries are ignored).
-
-    `done` and `skipped` are the days recorded with those statuses; every other day counts as
-    not done.
-    """
-    return judge_ordinals(
-        versions,
-        {d.toordinal() for d in done},
-        {d.toordinal() for d in skipped},
-        today,
-    )
-
-
-def judge_ordinals(
-    versions: Sequence[RuledVersion],
-    done: Collection[int],
-    skipped: Collection[int],
-    today: date,
-) -> Judgement:
-    """`judge` for days given as ordinals (what a service reading years of entries has)."""
-    return judge_days(versions, done, skipped, today).judgement()
 
 
 def judge_days(
@@ -220,8 +157,9 @@ def judge_days(
     skipped: Collection[int],
     today: date,
 ) -> DayVerdicts:
-    """`judge_ordinals` as one byte a day: what a caller wanting only the streaks and a few
-    days' verdicts needs (the Habits screen, for every habit of the family at once)."""
+    """Judge every day of the habit up to `today`, one byte a day (later days and entries are
+    ignored). `done` and `skipped` are the ordinals of the days recorded with those statuses;
+    every other day counts as not done."""
     if not versions:
         raise ValueError("a habit always has at least one version")
     last = today.toordinal()
@@ -338,31 +276,6 @@ def _judge_windows(
             )
 
 
-def streaks(judgement: Judgement, count: int = 3) -> HabitStreaks:
-    """The current streak and the `count` longest ones from a judgement."""
-    held = sorted(judgement.held)
-    # Runs as (length, index of their last held day, index of their first): years of history
-    # are thousands of runs, and only a few become Streaks.
-    runs: list[tuple[int, int, int]] = []
-    begin = 0
-    for cut in sorted(judgement.broken):
-        end = bisect_left(held, cut, begin)
-        if end > begin:
-            runs.append((end - begin, end - 1, begin))
-        begin = end
-    current = None
-    if begin < len(held):
-        runs.append((len(held) - begin, len(held) - 1, begin))
-        current = _streak(held, runs[-1])
-    best = tuple(_streak(held, run) for run in heapq.nlargest(max(0, count), runs))
-    return HabitStreaks(current, best)
-
-
-def _streak(held: list[int], run: tuple[int, int, int]) -> Streak:
-    length, last, first = run
-    return Streak(date.fromordinal(held[first]), date.fromordinal(held[last]), length)
-
-
 def habit_streaks(
     versions: Sequence[RuledVersion],
     done: Iterable[date],
@@ -381,13 +294,9 @@ def habit_streaks(
 __all__ = [
     "DayVerdicts",
     "HabitStreaks",
-    "Judgement",
     "RuledVersion",
     "Streak",
     "Verdict",
     "habit_streaks",
-    "judge",
     "judge_days",
-    "judge_ordinals",
-    "streaks",
 ]
