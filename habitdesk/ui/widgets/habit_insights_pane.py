@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from habitdesk.core.domain.habit_rules import version_for_day
 from habitdesk.core.domain.history_days import DayStatus
+from habitdesk.core.domain.range_summary import WeekdayCounts
 from habitdesk.core.enums import HabitKind, WeekStart
 from habitdesk.core.schemas.habit_insights import HabitDetailRead, PeriodSeriesRead
 from habitdesk.core.schemas.stats import StreakRead
@@ -103,14 +104,15 @@ def weekday_order(week_start: WeekStart) -> list[int]:
 
 def weekday_summary(done: Sequence[int], due: Sequence[int]) -> str:
     """ "Best on Saturdays (92 %), hardest on Mondays (61 %)." from done / due per weekday."""
-    rates = {k: d / u for k, (d, u) in enumerate(zip(done, due, strict=True)) if u}
-    if not rates:
+    counts = WeekdayCounts(tuple(done), tuple(due))
+    best, worst = counts.extremes()
+    if not best:
         return "Nothing was due yet."
-    best = max(rates, key=lambda k: (rates[k], -k))
-    worst = min(rates, key=lambda k: (rates[k], k))
-    text = f"Best on {_LONG_WEEKDAYS[best]} ({percent(rates[best])})"
-    if rates[worst] < rates[best]:
-        text += f", hardest on {_LONG_WEEKDAYS[worst]} ({percent(rates[worst])})"
+    rates = counts.rates()
+    # A tie names its first weekday (Monday first).
+    text = f"Best on {_LONG_WEEKDAYS[best[0]]} ({percent(rates[best[0]] or 0.0)})"
+    if worst:
+        text += f", hardest on {_LONG_WEEKDAYS[worst[0]]} ({percent(rates[worst[0]] or 0.0)})"
     return text + "."
 
 
