@@ -43,27 +43,15 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from itertools import accumulate, compress
-from typing import Protocol
 
 from habitdesk.core.domain.habit_rules import Rules
+from habitdesk.core.domain.history_days import RuledVersion
 
 
 class Verdict(StrEnum):
     HELD = "held"
     BROKEN = "broken"
     NEUTRAL = "neutral"
-
-
-class RuledVersion(Protocol):
-    """A version of a habit's rules (HabitVersionRead has this shape)."""
-
-    @property
-    def effective_from(self) -> date: ...
-
-    @property
-    def number(self) -> int: ...
-
-    def rules(self) -> Rules: ...
 
 
 @dataclass(frozen=True)
