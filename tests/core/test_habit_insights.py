@@ -163,16 +163,18 @@ def test_score_changes_compare_with_30_and_365_days_before() -> None:
     end = MONDAY + timedelta(days=399)
     found = score_changes(MONDAY, scores, 0.0, end)
     assert (found.today, found.month_ago, found.year_ago) == (0.399, 0.369, 0.034)
-    assert found.since_month == pytest.approx(0.03)
-    assert found.since_year == pytest.approx(0.365)
+    assert found.today - found.month_ago == pytest.approx(0.03)
+    assert found.today - found.year_ago == pytest.approx(0.365)
 
 
 def test_before_the_first_day_the_score_is_the_initial_one() -> None:
     scores = [0.05, 0.1, 0.15]
     end = MONDAY + timedelta(days=2)
-    assert score_changes(MONDAY, scores, 0.0, end).since_month == pytest.approx(0.15)
+    from_nothing = score_changes(MONDAY, scores, 0.0, end)
+    assert from_nothing.today - from_nothing.month_ago == pytest.approx(0.15)
     # An "at most" limit starts at full strength.
-    assert score_changes(MONDAY, scores, 1.0, end).since_year == pytest.approx(-0.85)
+    from_full = score_changes(MONDAY, scores, 1.0, end)
+    assert from_full.today - from_full.year_ago == pytest.approx(-0.85)
     assert score_on(MONDAY, scores, 0.0, end + timedelta(days=5)) == 0.15
 
 

@@ -180,14 +180,6 @@ class ScoreChanges:
     month_ago: float
     year_ago: float
 
-    @property
-    def since_month(self) -> float:
-        return self.today - self.month_ago
-
-    @property
-    def since_year(self) -> float:
-        return self.today - self.year_ago
-
 
 def score_changes(
     start: date, scores: Sequence[float], initial: float, today: date
