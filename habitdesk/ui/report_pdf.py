@@ -481,17 +481,13 @@ class _Layout:
 
         return _Piece(_ROW, paint)
 
-    def _line(
-        self, text: str, colour: QColor, font: QFont | None = None, indent: float = 4
-    ) -> _Piece:
-        use = font or self.fonts.body
+    def _line(self, text: str, colour: QColor) -> _Piece:
+        font = self.fonts.body
 
         def paint(p: QPainter, y: float) -> None:
-            p.setFont(use)
+            p.setFont(font)
             p.setPen(colour)
-            p.drawText(
-                QRectF(indent, y, self.width - indent, 11), Qt.AlignmentFlag.AlignVCenter, text
-            )
+            p.drawText(QRectF(4, y, self.width - 4, 11), Qt.AlignmentFlag.AlignVCenter, text)
 
         return _Piece(11.0, paint)
 

@@ -93,12 +93,10 @@ def paint_heat_legend(
     origin: QPointF,
     palette: QPalette,
     colour: QColor,
-    *,
-    cell: float = 11.0,
-    skipped: bool = True,
 ) -> float:
     """ "Less ▢▢▢▢▢ More · ▨ Skipped" from `origin` (top-left) in the painter's font; returns
     the width drawn."""
+    cell = 11.0
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     metrics = QFontMetricsF(painter.font())
@@ -131,10 +129,9 @@ def paint_heat_legend(
         square(code)
     x += 2
     text("More")
-    if skipped:
-        x += 8
-        square(_SKIPPED)
-        text("Skipped")
+    x += 8
+    square(_SKIPPED)
+    text("Skipped")
     painter.restore()
     return x - origin.x()
 
