@@ -75,3 +75,10 @@ class View(QWidget):
         show = getattr(window, "show_message", None)
         if show is not None:
             show(message, error=True)
+
+    def _flash(self, message: str) -> None:
+        """A short confirmation ("Saved …") in the window's status line, gone after 4 s."""
+        window = self.window()
+        show = getattr(window, "show_message", None)
+        if show is not None and window is not self:
+            show(message, timeout_ms=4000)

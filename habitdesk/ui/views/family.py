@@ -516,12 +516,6 @@ class FamilyView(View):
         self.members_error.setText(message)
         self.members_error.setVisible(bool(message))
 
-    def _flash(self, message: str) -> None:
-        window = self.window()
-        show = getattr(window, "show_message", None)
-        if show is not None and window is not self:
-            show(message, timeout_ms=4000)
-
     # --- family settings ----------------------------------------------------------------------
 
     def _settings_values(self) -> dict[str, Any]:

@@ -1109,12 +1109,6 @@ class HabitsView(View):
         self.action_error.setText(message)
         self.action_error.setVisible(bool(message))
 
-    def _flash(self, message: str) -> None:
-        window = self.window()
-        show = getattr(window, "show_message", None)
-        if show is not None and window is not self:
-            show(message, timeout_ms=4000)
-
     # --- who may do what ----------------------------------------------------------------------
 
     def _may_edit(self) -> bool:

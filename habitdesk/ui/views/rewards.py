@@ -1009,11 +1009,3 @@ class RewardsView(View):
     def _show_requests_error(self, message: str) -> None:
         self.requests_error.setText(message)
         self.requests_error.setVisible(bool(message))
-
-    # --- helpers --------------------------------------------------------------------------------
-
-    def _flash(self, message: str) -> None:
-        window = self.window()
-        show = getattr(window, "show_message", None)
-        if show is not None and window is not self:
-            show(message, timeout_ms=4000)
