@@ -67,6 +67,7 @@ from habitdesk.core.services.base import Actor
 from habitdesk.ui.tasks import TaskRunner
 from habitdesk.ui.widgets.colour_button import ColourPicker
 from habitdesk.ui.widgets.emoji_picker import FAMILY_EMOJI
+from habitdesk.ui.widgets.labels import heading, muted_label
 
 T = TypeVar("T")
 
@@ -115,20 +116,6 @@ def default_week_start() -> WeekStart:
     return WeekStart.MONDAY
 
 
-def _muted(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setProperty("muted", True)
-    label.setWordWrap(True)
-    return label
-
-
-def _heading(text: str) -> QLabel:
-    label = QLabel(text)
-    # A style sheet, not setFont: the theme's `QWidget { font-size }` rule would win over it.
-    label.setStyleSheet("font-size: 11.5pt; font-weight: 600;")
-    return label
-
-
 class FieldError(QLabel):
     """A message next to a field; hidden while there is none."""
 
@@ -172,7 +159,7 @@ def _with_error(widget: QWidget, error: FieldError, note: str | None = None) -> 
     layout.setSpacing(3)
     layout.addWidget(widget)
     if note:
-        layout.addWidget(_muted(note))
+        layout.addWidget(muted_label(note))
     layout.addWidget(error)
     return box
 
@@ -334,7 +321,7 @@ class _OptionCard(QFrame):
         text.setSpacing(4)
         button.setStyleSheet("font-weight: 600;")
         text.addWidget(button)
-        text.addWidget(_muted(note))
+        text.addWidget(muted_label(note))
         layout.addLayout(text, 1)
 
     def mousePressEvent(self, event: Any) -> None:
@@ -357,7 +344,7 @@ class WherePage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(12)
-        layout.addWidget(_heading("Where should your family's record live?"))
+        layout.addWidget(heading("Where should your family's record live?", 11.5))
         self.group = QButtonGroup(self)
 
         self.local = QRadioButton("&Keep data on this computer (recommended)")
@@ -383,7 +370,9 @@ class WherePage(QWizardPage):
             layout.addWidget(_OptionCard(button, icon, note))
         layout.addStretch(1)
         layout.addWidget(
-            _muted("The database password, if any, goes to your system keyring — never a file.")
+            muted_label(
+                "The database password, if any, goes to your system keyring — never a file."
+            )
         )
         (self.shared if shared_default else self.local).setChecked(True)
 
@@ -443,7 +432,7 @@ class ConnectionPage(QWizardPage):
         form.addRow(_label("Pass&word:", self.password), self.password)
         layout.addLayout(form)
 
-        self.keyring_label = _muted()
+        self.keyring_label = muted_label()
         self.keyring_label.setAccessibleName("Keyring status")
         layout.addWidget(self.keyring_label)
 
@@ -648,7 +637,7 @@ class FamilyPage(QWizardPage):
         self.day_start.setSuffix(":00")
         self.day_start.setSpecialValueText("Midnight")
         self.day_start.setMaximumWidth(140)
-        self.day_start_note = _muted()
+        self.day_start_note = muted_label()
         box = QWidget()
         box_layout = QVBoxLayout(box)
         box_layout.setContentsMargins(0, 0, 0, 0)
@@ -755,7 +744,7 @@ class PeoplePage(QWizardPage):
         layout.setSpacing(8)
 
         parent_heading = QHBoxLayout()
-        parent_heading.addWidget(_heading("You (the first parent)"))
+        parent_heading.addWidget(heading("You (the first parent)", 11.5))
         self.parent_done = QLabel("✓ In the family — change these later on the Family screen")
         self.parent_done.setStyleSheet(f"color: {OK_COLOUR};")
         self.parent_done.hide()
@@ -780,13 +769,13 @@ class PeoplePage(QWizardPage):
         avatar_row.setContentsMargins(0, 0, 0, 0)
         avatar_row.setSpacing(10)
         avatar_row.addWidget(self.parent_avatar)
-        avatar_row.addWidget(_muted("optional"))
+        avatar_row.addWidget(muted_label("optional"))
         avatar_row.addStretch(1)
         form.addRow(_label("A&vatar:", self.parent_avatar), avatar_row)
         layout.addLayout(form)
 
         layout.addSpacing(6)
-        layout.addWidget(_heading("Children"))
+        layout.addWidget(heading("Children", 11.5))
         entry = QHBoxLayout()
         self.child_name = QLineEdit()
         self.child_name.setAccessibleName("Child's name")
@@ -824,7 +813,7 @@ class PeoplePage(QWizardPage):
         self._emoji_font = QFont(self.table.font())
         self._emoji_font.setPointSizeF(max(self._emoji_font.pointSizeF(), 10) * 1.5)
         self.table.setAlternatingRowColors(True)
-        self.empty_note = _muted("No children yet — type a name above and press Enter.")
+        self.empty_note = muted_label("No children yet — type a name above and press Enter.")
         row = QHBoxLayout()
         row.addWidget(self.empty_note, 1)
         self.remove_button = QPushButton("&Remove")
@@ -1027,7 +1016,7 @@ class FinishPage(QWizardPage):
         layout.addWidget(self.error)
         layout.addStretch(1)
         layout.addWidget(
-            _muted(
+            muted_label(
                 "Next: add routines and habits for each of you. Everything here can be "
                 "changed later on the Family screen."
             )
@@ -1353,7 +1342,7 @@ class PasswordPromptDialog(QDialog):
         where_box.addWidget(where)
         layout.addLayout(where_box)
         layout.addWidget(
-            _muted(
+            muted_label(
                 "It will be kept in your system keyring."
                 if keyring_ok
                 else "No system keyring was found, so HabitDesk asks for it each time it "

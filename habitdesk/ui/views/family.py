@@ -46,6 +46,7 @@ from habitdesk.ui.tasks import Conflict, or_conflict
 from habitdesk.ui.views.base import View
 from habitdesk.ui.widgets.colour_button import SWATCHES
 from habitdesk.ui.widgets.conflict_notice import ConflictNotice
+from habitdesk.ui.widgets.labels import heading
 
 DAY_END_CHOICES = (
     (0, "Midnight"),
@@ -66,13 +67,6 @@ _SETTINGS_FIELDS = {
 @lru_cache(maxsize=1)
 def time_zone_names() -> tuple[str, ...]:
     return tuple(sorted(available_timezones() | {"UTC"}))
-
-
-def _heading(text: str) -> QLabel:
-    label = QLabel(text)
-    # A style sheet, not setFont: the theme's `QWidget { font-size }` rule would win over it.
-    label.setStyleSheet("font-size: 12.5pt; font-weight: 600;")
-    return label
 
 
 def _field_error(name: str) -> QLabel:
@@ -147,7 +141,7 @@ class FamilyView(View):
         layout.setSpacing(10)
 
         header = QHBoxLayout()
-        header.addWidget(_heading("Members"))
+        header.addWidget(heading("Members"))
         header.addStretch(1)
         self.add_button = QPushButton("+  Add member")
         self.add_button.setProperty("primary", True)
@@ -217,7 +211,7 @@ class FamilyView(View):
         layout = QVBoxLayout(card)
         layout.setContentsMargins(18, 16, 18, 18)
         layout.setSpacing(10)
-        layout.addWidget(_heading("Family settings"))
+        layout.addWidget(heading("Family settings"))
 
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)

@@ -94,6 +94,7 @@ from habitdesk.ui.qtmodels.members_model import avatar_pixmap
 from habitdesk.ui.views.base import View
 from habitdesk.ui.widgets.day_strip import DayStrip, StripLegend, paint_strip, square_kind
 from habitdesk.ui.widgets.habit_insights_pane import HabitInsightsPane
+from habitdesk.ui.widgets.labels import heading, muted_label
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -123,20 +124,6 @@ def _dot(colour: str, size: int = 14) -> QPixmap:
     painter.drawEllipse(QRectF(1, 1, size - 2, size - 2))
     painter.end()
     return pixmap
-
-
-def _heading(text: str, size: float = 12.5) -> QLabel:
-    label = QLabel(text)
-    # A style sheet, not setFont: the theme's `QWidget { font-size }` rule would win over it.
-    label.setStyleSheet(f"font-size: {size}pt; font-weight: 600;")
-    return label
-
-
-def _muted_label(text: str = "", *, wrap: bool = True) -> QLabel:
-    label = QLabel(text)
-    label.setProperty("muted", True)
-    label.setWordWrap(wrap)
-    return label
 
 
 class HabitDelegate(QStyledItemDelegate):
@@ -364,11 +351,11 @@ class HabitsView(View):
         title = QLabel(self.title)
         title.setObjectName("screenTitle")
         root.addWidget(title)
-        self.subtitle = _muted_label(
+        self.subtitle = muted_label(
             "Each member's habits, the last 30 days at a glance, and their streaks."
         )
         root.addWidget(self.subtitle)
-        self.read_only_note = _muted_label()
+        self.read_only_note = muted_label()
         self.read_only_note.setObjectName("readOnlyNote")
         self.read_only_note.setAccessibleName("Read-only note")
         self.read_only_note.hide()
@@ -519,7 +506,7 @@ class HabitsView(View):
         self.detail_stack = QStackedWidget()
         outer.addWidget(self.detail_stack)
 
-        self.detail_empty = _muted_label(
+        self.detail_empty = muted_label(
             "Pick a habit to see its days, its rules over time and its notes."
         )
         self.detail_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -533,7 +520,7 @@ class HabitsView(View):
         header.setSpacing(10)
         self.detail_dot = QLabel()
         self.detail_dot.setFixedSize(16, 16)
-        self.detail_title = _heading("", 14)
+        self.detail_title = heading("", 14)
         self.detail_title.setObjectName("habitDetailTitle")
         self.detail_title.setAccessibleName("Habit name")
         self.detail_title.setWordWrap(True)
@@ -543,7 +530,7 @@ class HabitsView(View):
         member_row = QHBoxLayout()
         member_row.setSpacing(6)
         self.detail_member_avatar = QLabel()
-        self.detail_member = _muted_label(wrap=False)
+        self.detail_member = muted_label(wrap=False)
         self.detail_member.setAccessibleName("Member")
         member_row.addWidget(self.detail_member_avatar)
         member_row.addWidget(self.detail_member, 1)
@@ -554,11 +541,11 @@ class HabitsView(View):
         self.detail_rules.setWordWrap(True)
         layout.addSpacing(2)
         layout.addWidget(self.detail_rules)
-        self.detail_versions = _muted_label()
+        self.detail_versions = muted_label()
         self.detail_versions.setAccessibleName("Rules over time")
         self.detail_versions.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.detail_versions)
-        self.detail_description = _muted_label()
+        self.detail_description = muted_label()
         self.detail_description.setAccessibleName("Description")
         layout.addWidget(self.detail_description)
 
@@ -598,8 +585,8 @@ class HabitsView(View):
         layout.setSpacing(6)
         entries_header = QHBoxLayout()
         entries_header.setSpacing(8)
-        entries_header.addWidget(_heading("Entries", 11.5))
-        self.entries_count = _muted_label(wrap=False)
+        entries_header.addWidget(heading("Entries", 11.5))
+        self.entries_count = muted_label(wrap=False)
         self.entries_count.setAccessibleName("Number of entries")
         entries_header.addWidget(self.entries_count, 1)
         layout.addLayout(entries_header)
@@ -639,7 +626,7 @@ class HabitsView(View):
             header_view.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header_view.setSectionResizeMode(EntriesModel.NOTE, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.entries_table, 1)
-        self.notes_hint = _muted_label("Double-click a note, or press F2, to write one.")
+        self.notes_hint = muted_label("Double-click a note, or press F2, to write one.")
         self.notes_hint.setAccessibleName("How to edit notes")
         layout.addWidget(self.notes_hint)
         return tab
@@ -655,11 +642,11 @@ class HabitsView(View):
         icon.setStyleSheet("font-size: 34pt;")
         icon.setProperty("muted", True)
         layout.addWidget(icon)
-        self.empty_title = _heading("No habits yet — add the first one", 14)
+        self.empty_title = heading("No habits yet — add the first one", 14)
         self.empty_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_title.setObjectName("habitsEmptyTitle")
         layout.addWidget(self.empty_title)
-        self.empty_text = _muted_label(
+        self.empty_text = muted_label(
             "A habit is something done on most days — reading, a walk, no phone at dinner. "
             "Give it a target and a colour, and its days and streaks appear here."
         )

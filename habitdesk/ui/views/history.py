@@ -53,6 +53,7 @@ from habitdesk.ui.theme import ACCENT
 from habitdesk.ui.views.base import View
 from habitdesk.ui.widgets.charts import BarChart, LineChart, Series
 from habitdesk.ui.widgets.habit_insights_pane import weekday_order
+from habitdesk.ui.widgets.labels import heading
 from habitdesk.ui.widgets.member_compare import (
     WEEKDAY_NAMES,
     MemberComparison,
@@ -151,12 +152,6 @@ def _card(spacing: int = 8) -> tuple[QFrame, QVBoxLayout]:
     return card, layout
 
 
-def _heading(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setStyleSheet("font-weight: 600; font-size: 11pt;")
-    return label
-
-
 class HistoryView(View):
     screen_id = "history"
     title = "History"
@@ -244,7 +239,7 @@ class HistoryView(View):
         charts = QHBoxLayout()
         charts.setSpacing(12)
         card, inner = _card()
-        self.trend_title = _heading("Trend")
+        self.trend_title = heading("Trend", 11)
         inner.addWidget(self.trend_title)
         self.trend_chart = LineChart()
         self.trend_chart.setObjectName("historyTrend")
@@ -255,7 +250,7 @@ class HistoryView(View):
         inner.addWidget(self.trend_chart, 1)
         charts.addWidget(card, 5)
         card, inner = _card()
-        inner.addWidget(_heading("By weekday"))
+        inner.addWidget(heading("By weekday", 11))
         self.weekday_chart = BarChart()
         self.weekday_chart.setObjectName("historyWeekdays")
         self.weekday_chart.setAccessibleName("Completion by weekday")
@@ -268,7 +263,7 @@ class HistoryView(View):
         charts.addWidget(card, 3)
         layout.addLayout(charts, 1)
 
-        self.members_title = _heading("Side by side")
+        self.members_title = heading("Side by side", 11)
         layout.addWidget(self.members_title)
         self.comparison = MemberComparison()
         layout.addWidget(self.comparison)

@@ -63,6 +63,7 @@ from habitdesk.ui.qtmodels.rewards_model import (
     points_text,
 )
 from habitdesk.ui.views.base import View
+from habitdesk.ui.widgets.labels import heading, muted_label
 
 EDITORS = (Role.OWNER, Role.PARENT)
 
@@ -87,13 +88,6 @@ def _no_points(family_id: UUID, member: MemberRead) -> PointsBalanceRead:
     )
 
 
-def _heading(text: str) -> QLabel:
-    label = QLabel(text)
-    # A style sheet, not setFont: the theme's `QWidget { font-size }` rule would win over it.
-    label.setStyleSheet("font-size: 12.5pt; font-weight: 600;")
-    return label
-
-
 def _field_error(name: str) -> QLabel:
     label = QLabel()
     label.setProperty("fieldError", True)
@@ -101,13 +95,6 @@ def _field_error(name: str) -> QLabel:
     label.setAccessibleName(f"{name} error")
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.hide()
-    return label
-
-
-def _muted(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setProperty("muted", True)
-    label.setWordWrap(True)
     return label
 
 
@@ -265,12 +252,12 @@ class RewardsView(View):
         title.setObjectName("screenTitle")
         root.addWidget(title)
         root.addWidget(
-            _muted(
+            muted_label(
                 "Points earned by habits and routines, the rewards they buy, and the requests "
                 "waiting for a parent."
             )
         )
-        self.read_only_note = _muted()
+        self.read_only_note = muted_label()
         self.read_only_note.setObjectName("readOnlyNote")
         self.read_only_note.setAccessibleName("Read-only note")
         self.read_only_note.hide()
@@ -278,7 +265,7 @@ class RewardsView(View):
 
         self.balances_row = QHBoxLayout()
         self.balances_row.setSpacing(10)
-        self.no_balances = _muted(
+        self.no_balances = muted_label(
             "No one to collect points yet — add members on the Family screen."
         )
         self.balances_row.addWidget(self.no_balances)
@@ -297,7 +284,7 @@ class RewardsView(View):
         content.addLayout(columns, 5)
         root.addWidget(self.content, 1)
 
-        self.no_family = _muted("No family yet — create one with the set-up wizard.")
+        self.no_family = muted_label("No family yet — create one with the set-up wizard.")
         self.no_family.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_family.hide()
         root.addWidget(self.no_family, 1)
@@ -310,7 +297,7 @@ class RewardsView(View):
     def _build_rewards_card(self) -> QWidget:
         card, layout = _card("rewardsCard")
         header = QHBoxLayout()
-        header.addWidget(_heading("Rewards"))
+        header.addWidget(heading("Rewards"))
         header.addStretch(1)
         self.add_button = QPushButton("&Add reward")
         self.add_button.setProperty("primary", True)
@@ -330,7 +317,7 @@ class RewardsView(View):
         rheader.setSectionResizeMode(RewardColumn.ACTIVE, QHeaderView.ResizeMode.ResizeToContents)
         self.rewards_table.activated.connect(lambda _index: self.edit_reward())
         self.rewards_table.selectionModel().selectionChanged.connect(self._update_enabled)
-        self.no_rewards = _muted()
+        self.no_rewards = muted_label()
         self.rewards_stack = _stack(self.rewards_table, self.no_rewards)
         layout.addWidget(self.rewards_stack, 1)
 
@@ -368,8 +355,8 @@ class RewardsView(View):
     def _build_requests_card(self) -> QWidget:
         card, layout = _card("requestsCard")
         header = QHBoxLayout()
-        header.addWidget(_heading("Requests"))
-        self.waiting_label = _muted()
+        header.addWidget(heading("Requests"))
+        self.waiting_label = muted_label()
         self.waiting_label.setAccessibleName("Requests waiting")
         header.addWidget(self.waiting_label)
         header.addStretch(1)
@@ -397,7 +384,7 @@ class RewardsView(View):
             qheader.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         qheader.setSectionResizeMode(RequestColumn.NOTE, QHeaderView.ResizeMode.Stretch)
         self.requests_table.selectionModel().selectionChanged.connect(self._update_enabled)
-        self.no_requests = _muted()
+        self.no_requests = muted_label()
         self.requests_stack = _stack(self.requests_table, self.no_requests)
         layout.addWidget(self.requests_stack, 1)
 
@@ -476,13 +463,13 @@ class RewardsView(View):
         self.ask_button.setToolTip("Ask for the reward; a parent approves or rejects it (Alt+Q)")
         self.ask_button.clicked.connect(self.request_reward)
         row.addWidget(self.ask_button)
-        self.ask_available = _muted()
+        self.ask_available = muted_label()
         self.ask_available.setAccessibleName("Points available")
         self.ask_available.setMinimumWidth(90)
         row.addSpacing(4)
         row.addWidget(self.ask_available, 2)
         layout.addLayout(row)
-        self.ask_help = _muted()
+        self.ask_help = muted_label()
         self.ask_help.setAccessibleName("Ask for a reward help")
         layout.addWidget(self.ask_help)
         self.ask_error = _field_error("Request")
@@ -495,7 +482,7 @@ class RewardsView(View):
 
     def _build_ledger_card(self) -> QWidget:
         card, layout = _card("ledgerCard")
-        layout.addWidget(_heading("Points history"))
+        layout.addWidget(heading("Points history"))
         self.ledger_model = LedgerTableModel(self)
         self.ledger_table = _table("Points history")
         self.ledger_table.setObjectName("ledgerTable")
@@ -510,7 +497,7 @@ class RewardsView(View):
                 self.ledger_table, self.ledger_model.rows_to_measure(first), grow=True
             )
         )
-        self.no_ledger = _muted()
+        self.no_ledger = muted_label()
         self.ledger_stack = _stack(self.ledger_table, self.no_ledger)
         layout.addWidget(self.ledger_stack, 1)
         return card

@@ -35,6 +35,7 @@ from habitdesk.ui.qtmodels.members_model import ROLE_LABELS
 from habitdesk.ui.theme import THEMES, apply_theme, save_theme, saved_theme
 from habitdesk.ui.views.base import View
 from habitdesk.ui.views.registry import SCREENS
+from habitdesk.ui.widgets.labels import heading, muted_label
 
 THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
 OK_COLOUR = "#3FA66B"
@@ -57,27 +58,13 @@ EVERYWHERE_SHORTCUTS = (
 )
 
 
-def _heading(text: str) -> QLabel:
-    label = QLabel(text)
-    # A style sheet, not setFont: the theme's `QWidget { font-size }` rule would win over it.
-    label.setStyleSheet("font-size: 12.5pt; font-weight: 600;")
-    return label
-
-
-def _muted(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setProperty("muted", True)
-    label.setWordWrap(True)
-    return label
-
-
 def _card(title: str) -> tuple[QFrame, QVBoxLayout]:
     card = QFrame()
     card.setProperty("card", True)
     layout = QVBoxLayout(card)
     layout.setContentsMargins(18, 16, 18, 18)
     layout.setSpacing(10)
-    layout.addWidget(_heading(title))
+    layout.addWidget(heading(title))
     return card, layout
 
 
@@ -142,11 +129,11 @@ class SettingsView(View):
         title.setObjectName("screenTitle")
         root.addWidget(title)
         root.addWidget(
-            _muted(
+            muted_label(
                 "How HabitDesk looks on this computer, where the family's data lives, and the keys that make it quick."
             )
         )
-        self.read_only_note = _muted()
+        self.read_only_note = muted_label()
         self.read_only_note.setAccessibleName("Read-only note")
         self.read_only_note.hide()
         root.addWidget(self.read_only_note)
@@ -192,7 +179,7 @@ class SettingsView(View):
         self.theme_group.idToggled.connect(self._theme_toggled)
         layout.addLayout(row)
         layout.addWidget(
-            _muted("Applies at once and is remembered on this computer. Anyone may change it.")
+            muted_label("Applies at once and is remembered on this computer. Anyone may change it.")
         )
         return card
 
@@ -275,7 +262,7 @@ class SettingsView(View):
         self.version_label.setAccessibleName("Version")
         layout.addWidget(self.version_label)
         layout.addWidget(
-            _muted(
+            muted_label(
                 "Family routines and habits on the desktop, on your own computer or your family's own database."
             )
         )
@@ -335,13 +322,13 @@ class SettingsView(View):
         for title, rows in sections:
             if not rows:
                 continue
-            heading = QLabel(title)
-            heading.setStyleSheet("font-weight: 600;")
-            heading.setContentsMargins(0, 6 if line else 0, 0, 0)
-            self.shortcuts_grid.addWidget(heading, line, 0, 1, 2)
+            section = QLabel(title)
+            section.setStyleSheet("font-weight: 600;")
+            section.setContentsMargins(0, 6 if line else 0, 0, 0)
+            self.shortcuts_grid.addWidget(section, line, 0, 1, 2)
             line += 1
             for keys, action in rows:
-                key_label = _muted(keys)
+                key_label = muted_label(keys)
                 key_label.setWordWrap(False)
                 key_label.setStyleSheet("font-family: monospace; font-weight: 600;")
                 self.shortcuts_grid.addWidget(key_label, line, 0, Qt.AlignmentFlag.AlignTop)

@@ -38,6 +38,7 @@ from habitdesk.ui.theme import ACCENT
 from habitdesk.ui.widgets.charts import BarChart, LineChart, Series
 from habitdesk.ui.widgets.day_strip import format_value
 from habitdesk.ui.widgets.heatmap import HeatLegend, YearHeatMap
+from habitdesk.ui.widgets.labels import heading, muted_label
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _LONG_WEEKDAYS = (
@@ -140,19 +141,6 @@ def day_tooltip(detail: HabitDetailRead, day: date) -> str:
     return text
 
 
-def _section(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setStyleSheet("font-size: 11.5pt; font-weight: 600;")
-    return label
-
-
-def _muted(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setProperty("muted", True)
-    label.setWordWrap(True)
-    return label
-
-
 # --- the figures -----------------------------------------------------------------------------------
 
 
@@ -181,7 +169,7 @@ class OverviewFigures(QWidget):
             value.setAccessibleName(caption)
             row, column = divmod(k, 3)
             grid.addWidget(value, row * 3, column)
-            caption_label = _muted(caption)
+            caption_label = muted_label(caption)
             caption_label.setWordWrap(False)
             grid.addWidget(caption_label, row * 3 + 1, column)
             self.values[key] = value
@@ -228,7 +216,7 @@ class BestStreaks(QWidget):
         self.grid.setHorizontalSpacing(12)
         self.grid.setVerticalSpacing(6)
         self.rows: list[tuple[QFrame, QLabel, QLabel]] = []
-        self.empty = _muted("No streak yet — a streak starts with the first day done.")
+        self.empty = muted_label("No streak yet — a streak starts with the first day done.")
         self.grid.addWidget(self.empty, 0, 0, 1, 3)
 
     def set_streaks(self, streaks: Sequence[StreakRead], colour: str) -> None:
@@ -237,7 +225,7 @@ class BestStreaks(QWidget):
             bar.setFixedHeight(10)
             length = QLabel()
             length.setStyleSheet("font-weight: 600;")
-            dates = _muted()
+            dates = muted_label()
             dates.setWordWrap(False)
             row = len(self.rows) + 1
             self.grid.addWidget(bar, row, 0, Qt.AlignmentFlag.AlignLeft)
@@ -287,7 +275,7 @@ class HabitInsightsPane(QScrollArea):
 
         self.figures = OverviewFigures()
         layout.addWidget(self.figures)
-        self.best_dates = _muted()
+        self.best_dates = muted_label()
         self.best_dates.setAccessibleName("Best streak dates")
         layout.addWidget(self.best_dates)
         self.status = QLabel()
@@ -298,7 +286,7 @@ class HabitInsightsPane(QScrollArea):
         layout.addWidget(self.status)
 
         calendar_head = QHBoxLayout()
-        calendar_head.addWidget(_section("Calendar"))
+        calendar_head.addWidget(heading("Calendar", 11.5))
         calendar_head.addStretch(1)
         self.legend = HeatLegend()
         calendar_head.addWidget(self.legend)
@@ -318,7 +306,7 @@ class HabitInsightsPane(QScrollArea):
         self.calendar.setMinimumHeight(190)
         self.calendar.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         layout.addWidget(self.calendar)
-        self.calendar_hint = _muted("Click a day, or press Enter on it, to change it.")
+        self.calendar_hint = muted_label("Click a day, or press Enter on it, to change it.")
         self.calendar_hint.setAccessibleName("How to change a day")
         layout.addWidget(self.calendar_hint)
 
@@ -346,7 +334,7 @@ class HabitInsightsPane(QScrollArea):
         period_row.addStretch(1)
         layout.addSpacing(6)
         strength_head = QHBoxLayout()
-        strength_head.addWidget(_section("Strength"))
+        strength_head.addWidget(heading("Strength", 11.5))
         strength_head.addStretch(1)
         strength_head.addLayout(period_row)
         layout.addLayout(strength_head)
@@ -355,7 +343,7 @@ class HabitInsightsPane(QScrollArea):
         self.score_chart.setMinimumHeight(170)
         layout.addWidget(self.score_chart)
 
-        self.totals_title = _section("Days done")
+        self.totals_title = heading("Days done", 11.5)
         layout.addSpacing(6)
         layout.addWidget(self.totals_title)
         self.totals_chart = BarChart()
@@ -364,17 +352,17 @@ class HabitInsightsPane(QScrollArea):
         layout.addWidget(self.totals_chart)
 
         layout.addSpacing(6)
-        layout.addWidget(_section("Days done and due, by weekday"))
+        layout.addWidget(heading("Days done and due, by weekday", 11.5))
         self.weekday_chart = BarChart()
         self.weekday_chart.setAccessibleName("Days done by weekday")
         self.weekday_chart.setMinimumHeight(160)
         layout.addWidget(self.weekday_chart)
-        self.weekday_text = _muted()
+        self.weekday_text = muted_label()
         self.weekday_text.setAccessibleName("Best and hardest weekday")
         layout.addWidget(self.weekday_text)
 
         layout.addSpacing(6)
-        layout.addWidget(_section("Best streaks"))
+        layout.addWidget(heading("Best streaks", 11.5))
         self.best_streaks = BestStreaks()
         layout.addWidget(self.best_streaks)
         layout.addStretch(1)
