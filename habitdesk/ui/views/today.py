@@ -604,14 +604,10 @@ class TodayView(View):
             return None
         return self.context.tasks.write(
             write(core, text or None),
-            on_done=lambda _result: self._note_saved(editor),
+            on_done=lambda _result: editor.close(),
             on_error=editor.show_error,
             origin=self,
         )
-
-    @staticmethod
-    def _note_saved(editor: NoteEditor) -> None:
-        editor.close()
 
     def check_step(
         self, item: RoutineDayRead, step: RunStepRead, checked: bool
