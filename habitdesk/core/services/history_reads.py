@@ -60,6 +60,7 @@ from habitdesk.core.services.habit_queries import (
     uuid_of,
     version_read,
 )
+from habitdesk.core.services.people import live_members
 
 BEST_STREAKS = 3
 
@@ -132,16 +133,7 @@ def check_range(start: date, end: date, today: date) -> None:
 async def read_members(
     session: AsyncSession, family_id: UUID, user_id: UUID | None
 ) -> dict[UUID, MemberDef]:
-    query = (
-        select(User.id, User.full_name, FamilyMembership.role)
-        .join(FamilyMembership, FamilyMembership.user_id == User.id)
-        .where(
-            FamilyMembership.family_id == family_id,
-            FamilyMembership.deleted_at.is_(None),
-            User.deleted_at.is_(None),
-        )
-        .order_by(FamilyMembership.position, FamilyMembership.created_at)
-    )
+    query = live_members(family_id, User.id, User.full_name, FamilyMembership.role)
     if user_id is not None:
         query = query.where(User.id == user_id)
     rows = (await session.execute(query)).all()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -65,6 +66,28 @@ def member_read(user: User, membership: FamilyMembership) -> MemberRead:
         position=membership.position,
         version=membership.version,
     )
+
+
+def live_members(family_id: UUID, *columns: Any) -> Select[Any]:
+    """`columns` of the family's live members (neither the membership nor the person deleted),
+    in the family's order; callers add their own filters and columns to the one statement."""
+    return (
+        select(*columns)
+        .select_from(FamilyMembership)
+        .join(User, User.id == FamilyMembership.user_id)
+        .where(
+            FamilyMembership.family_id == family_id,
+            FamilyMembership.deleted_at.is_(None),
+            User.deleted_at.is_(None),
+        )
+        .order_by(FamilyMembership.position, FamilyMembership.created_at)
+    )
+
+
+async def family_member_reads(session: AsyncSession, family_id: UUID) -> list[MemberRead]:
+    """The family's live members in the family's order: one statement."""
+    rows = await session.execute(live_members(family_id, User, FamilyMembership))
+    return [member_read(user, membership) for user, membership in rows.all()]
 
 
 async def _ensure_email_free(
@@ -224,17 +247,7 @@ class FamilyService(Service):
         async with self.db.read() as session:
             await get_live(session, Family, family_id, "family")
             await require_role(session, actor, family_id, READERS, "see this family")
-            rows = await session.execute(
-                select(User, FamilyMembership)
-                .join(FamilyMembership, FamilyMembership.user_id == User.id)
-                .where(
-                    FamilyMembership.family_id == family_id,
-                    FamilyMembership.deleted_at.is_(None),
-                    User.deleted_at.is_(None),
-                )
-                .order_by(FamilyMembership.position, FamilyMembership.created_at)
-            )
-            return [member_read(user, membership) for user, membership in rows.all()]
+            return await family_member_reads(session, family_id)
 
     async def add_member(
         self, actor: Actor, family_id: UUID, data: MemberAdd | dict[str, object]

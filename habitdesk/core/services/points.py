@@ -60,6 +60,7 @@ from habitdesk.core.services.base import (
     require_self_or_editor,
 )
 from habitdesk.core.services.habits import Unindexed
+from habitdesk.core.services.people import live_members
 
 
 async def held_points(session: AsyncSession, family_id: UUID, user_id: UUID) -> int:
@@ -236,16 +237,7 @@ async def _balances(
         )
         .scalar_subquery()
     )
-    query = (
-        select(member, total, held)
-        .join(User, User.id == member)
-        .where(
-            FamilyMembership.family_id == family_id,
-            FamilyMembership.deleted_at.is_(None),
-            User.deleted_at.is_(None),
-        )
-        .order_by(FamilyMembership.position, FamilyMembership.created_at)
-    )
+    query = live_members(family_id, member, total, held)
     if user_id is not None:
         query = query.where(member == user_id)
     return [

@@ -33,7 +33,6 @@ from habitdesk.core.domain.weekdays import includes, mask_from_names
 from habitdesk.core.errors import InvalidInputError, PermissionDeniedError
 from habitdesk.core.models import (
     Family,
-    FamilyMembership,
     Habit,
     HabitVersion,
     Routine,
@@ -41,7 +40,6 @@ from habitdesk.core.models import (
     RoutineStep,
     RoutineStepCheck,
     RoutineVersion,
-    User,
 )
 from habitdesk.core.models.base import utcnow
 from habitdesk.core.models.enums import EntryStatus, Role, RunStatus
@@ -63,7 +61,7 @@ from habitdesk.core.services.habit_queries import (
     habits_due,
     version_read,
 )
-from habitdesk.core.services.people import member_read
+from habitdesk.core.services.people import family_member_reads
 from habitdesk.core.services.routine_reads import in_force, routine_read, run_read, version_reads
 
 # Viewers only read: they have no routines or habits of their own to do.
@@ -105,21 +103,6 @@ class TodayService(Service):
 
 
 # --- who ------------------------------------------------------------------------------------
-
-
-async def family_member_reads(session: AsyncSession, family_id: UUID) -> list[MemberRead]:
-    """The family's live members in the family's order (the weekly report reads them too)."""
-    rows = await session.execute(
-        select(User, FamilyMembership)
-        .join(FamilyMembership, FamilyMembership.user_id == User.id)
-        .where(
-            FamilyMembership.family_id == family_id,
-            FamilyMembership.deleted_at.is_(None),
-            User.deleted_at.is_(None),
-        )
-        .order_by(FamilyMembership.position, FamilyMembership.created_at)
-    )
-    return [member_read(user, membership) for user, membership in rows.all()]
 
 
 def _require_member(actor: Actor, members: Sequence[MemberRead]) -> None:
