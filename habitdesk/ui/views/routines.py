@@ -72,7 +72,7 @@ PAYLOAD_ROLE = Qt.ItemDataRole.UserRole + 3
 BROWSE_PAGE, EMPTY_PAGE, RUN_PAGE = 0, 1, 2
 
 _STYLE = """
-#routineList { background: transparent; border: none; }
+#routineList { border: none; }
 #routineName { font-size: 17pt; font-weight: 700; }
 #routineAvatar { font-size: 26pt; }
 #sectionTitle { font-size: 12pt; font-weight: 600; }
@@ -395,6 +395,9 @@ class RoutinesView(View):
         self.tree.setUniformRowHeights(False)
         self.tree.setMouseTracking(True)
         self.tree.setFrameShape(QFrame.Shape.NoFrame)
+        # The cards sit on the window colour. A style-sheet `background: transparent` on the
+        # list did that too, but left its scroll bar's groove unpainted (black).
+        self.tree.viewport().setBackgroundRole(QPalette.ColorRole.Window)
         self.tree.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.tree.setItemDelegate(RoutineListDelegate(self.tree))
         self.tree.setMinimumWidth(300)
@@ -691,8 +694,9 @@ class RoutinesView(View):
                 "in “Show”."
             )
         elif self.context.family is None:
-            self.empty_title.setText("No family yet")
-            self.empty_hint.setText("Create or open a family first; its routines will show here.")
+            absence = self.absence()
+            self.empty_title.setText(absence.title)
+            self.empty_hint.setText(absence.hint[:1].upper() + absence.hint[1:])
         elif self.context.can_edit:
             self.empty_title.setText(f"No routines{who} yet — add the first one")
             self.empty_hint.setText(
