@@ -1132,7 +1132,14 @@ class _Builder:
         """One parent's edit: a step added, renamed, removed or moved, or the schedule changed."""
         steps = list(steps)
         titles = [s[0] for s in steps]
-        addable = [e for e in (*spec.steps, *spec.extras) if e[0] not in titles]
+        # A renamed step is the same step: its old title is not added back beside the new one
+        # ("Read" next to "Read (paper book)").
+        renamed_away = {old for old, new in spec.renames if new in titles}
+        addable = [
+            e
+            for e in (*spec.steps, *spec.extras)
+            if e[0] not in titles and e[0] not in renamed_away
+        ]
         renamable = [k for k, title in enumerate(titles) if title in renames]
         roll = rng.random()
         if roll < 0.4 and addable and len(steps) < 7:
