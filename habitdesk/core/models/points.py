@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from habitdesk.core.models.base import Entity, SoftDeleteMixin, VersionedMixin
@@ -16,6 +16,11 @@ class PointsEntry(Entity):
     """One line of the ledger. Never updated or deleted: corrections are new, opposite lines."""
 
     __tablename__ = "points_entries"
+    __table_args__ = (
+        # The weekly report sums the parents' awards given in one week: with this index it reads
+        # that week's lines only, instead of the family's whole ledger (services/report.py).
+        Index("ix_points_entries_family_id_created_at", "family_id", "created_at"),
+    )
 
     family_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("families.id"), index=True)
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)

@@ -422,6 +422,8 @@ async def _points_earned(
             PointsEntry.source == PointsSource.ROUTINE,
         )
     )
+    # Awards belong to no item: they are found by family and time, through the index on
+    # (family_id, created_at), which reads the week's ledger lines only (not all its years).
     awards = select(PointsEntry.user_id, PointsEntry.amount).where(
         PointsEntry.family_id == family.id,
         PointsEntry.source == PointsSource.MANUAL,
