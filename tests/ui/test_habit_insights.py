@@ -210,6 +210,11 @@ def test_a_numeric_habit_shows_amounts_with_its_target_and_takes_an_amount(
     assert insights.week_button.isChecked()
     assert insights.totals_title.text() == "Total per week (km)"
     assert "target 10 km" in insights.totals_chart.accessibleDescription()
+    # By month, the weekly 10 km spread over an average month (43.48 km), to three figures.
+    qtbot.mouseClick(insights.month_button, LEFT)
+    assert insights.totals_title.text() == "Total per month (km)"
+    assert "target 43.5 km" in insights.totals_chart.accessibleDescription()
+    qtbot.mouseClick(insights.week_button, LEFT)
     dialog = click_day(qtbot, view, ago(context, 2))
     assert dialog.numeric and "missed" not in dialog.buttons
     assert dialog.buttons["done"].text() == "Amount"

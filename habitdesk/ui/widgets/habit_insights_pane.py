@@ -9,6 +9,7 @@ five years stays cheap on the UI thread. Clicking (or Enter on) a calendar day e
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date
 
@@ -139,6 +140,14 @@ def day_tooltip(detail: HabitDetailRead, day: date) -> str:
     if note:
         text += f"\n“{note}”"
     return text
+
+
+def _shown_target(target: float | None, by_month: bool) -> float | None:
+    """A month's target is the weekly one spread over an average month (8,000 steps a day is
+    243,495 a month): shown to three figures (243,000), as exact as such an average can be."""
+    if target is None or not by_month or target <= 0:
+        return target
+    return round(target, 2 - math.floor(math.log10(target)))
 
 
 # --- the figures -----------------------------------------------------------------------------------
@@ -449,7 +458,7 @@ class HabitInsightsPane(QScrollArea):
             self.totals_chart.set_data(
                 labels,
                 [Series(unit or "Amount", list(series.amounts), detail.colour)],
-                target=series.target,
+                target=_shown_target(series.target, self.by_month),
                 value_text=lambda v: format_value(v, unit),
             )
         else:
