@@ -29,12 +29,19 @@ class AppContext(QObject):
     actor_changed = Signal()
     filter_changed = Signal()
     day_changed = Signal()
+    # The database could not be opened (or the user chose to stay offline): the reason.
+    open_failed = Signal(str)
 
     def __init__(
         self, core: AppCore | None, settings: Settings | None = None, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
-        self.core = core
+        self._core = core
+        # Why the core could not be opened; None while it opens, is open or was closed.
+        self.open_failure: str | None = None
+        # Whether the open core was asked for its families (`set_family` since it opened):
+        # before that, a missing family means "not looked yet", not "there is none".
+        self.families_known = False
         # The settings the app was started with (flags included), for checks like "doctor".
         self.settings = settings
         self.bus = ChangeBus(self)
@@ -45,6 +52,23 @@ class AppContext(QObject):
         self.member_filter: UUID | None = None
         self._day: date | None = None
 
+    # --- the core ----------------------------------------------------------------------------
+
+    @property
+    def core(self) -> AppCore | None:
+        return self._core
+
+    @core.setter
+    def core(self, core: AppCore | None) -> None:
+        self._core = core
+        self.open_failure = None
+        self.families_known = False
+
+    def report_open_failure(self, reason: str) -> None:
+        """The database could not be opened: screens say so instead of "no family yet"."""
+        self.open_failure = reason
+        self.open_failed.emit(reason)
+
     # --- selection -------------------------------------------------------------------------
 
     def set_family(self, family: FamilyRead | None, members: list[MemberRead]) -> None:
@@ -53,6 +77,7 @@ class AppContext(QObject):
         )
         self.family = family
         self.members = members
+        self.families_known = self._core is not None
         if self.acting is None or all(m.user_id != self.acting.user_id for m in members):
             self.acting = next((m for m in members if m.role is Role.OWNER), None) or (
                 members[0] if members else None

@@ -511,14 +511,21 @@ def test_a_family_without_members_says_what_to_do(
         run(app_core.close())
 
 
-def test_no_family_yet(qtbot: Any, run: Any) -> None:
-    context = AppContext(None)
+def test_no_family_yet(db_url: str, qtbot: Any, run: Any) -> None:
+    app_core = AppCore.from_url(db_url)
+    context = AppContext(app_core)
+    context.set_family(None, [])  # as the shell does when the open database has none
     view = FamilyView(context)
     qtbot.addWidget(view)
     view.show()
     QApplication.processEvents()
-    assert view.pages.currentWidget() is view.no_family
-    assert not view.add_button.isEnabled()
+    try:
+        assert view.pages.currentWidget() is view.no_family
+        assert view.no_family.text().startswith("No family yet — create one")
+        assert not view.add_button.isEnabled()
+    finally:
+        view.close()
+        run(app_core.close())
 
 
 def test_the_dialog_is_usable_from_the_keyboard(view: FamilyView, qtbot: Any) -> None:

@@ -119,10 +119,7 @@ class FamilyView(View):
         columns.setSpacing(18)
         columns.addWidget(self._build_members_card(), 3)
         columns.addWidget(self._build_settings_card(), 2, Qt.AlignmentFlag.AlignTop)
-        self.no_family = QLabel(
-            "No family yet — create one with the set-up wizard, or on the command line with "
-            "“habitdesk family create”."
-        )
+        self.no_family = QLabel()
         self.no_family.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_family.setWordWrap(True)
         self.no_family.setProperty("muted", True)
@@ -366,6 +363,7 @@ class FamilyView(View):
     def show_empty(self) -> None:
         self.family = None
         self.model.set_members([])
+        self.no_family.setText(self.absence().text)
         self.pages.setCurrentIndex(1)
         self._update_enabled()
 

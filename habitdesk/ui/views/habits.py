@@ -364,10 +364,7 @@ class HabitsView(View):
         self.pages = QStackedWidget()
         self.pages.addWidget(self._build_browse_page())
         self.pages.addWidget(self._build_empty_page())
-        self.no_family = QLabel(
-            "No family yet — create one with the set-up wizard, or on the command line with "
-            "“habitdesk family create”."
-        )
+        self.no_family = QLabel()
         self.no_family.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_family.setWordWrap(True)
         self.no_family.setProperty("muted", True)
@@ -714,6 +711,7 @@ class HabitsView(View):
     def show_empty(self) -> None:
         self.overview = []
         self.model.set_groups([])
+        self.no_family.setText(self.absence().text)
         self.pages.setCurrentWidget(self.no_family)
         self._show_detail(None)
         self._update_actions()

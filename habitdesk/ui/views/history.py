@@ -158,6 +158,7 @@ class HistoryView(View):
     watches = frozenset(
         {Kind.HABITS, Kind.ENTRIES, Kind.ROUTINES, Kind.RUNS, Kind.MEMBERS, Kind.FAMILIES}
     )
+    no_family_hint = "create one with the set-up wizard, and its history shows here."
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -656,9 +657,7 @@ class HistoryView(View):
         self.pages.setCurrentIndex(1)
         self.summary.setText("History")
         self.detail.setText("")
-        self.empty.setText(
-            "No family yet — create one with the set-up wizard, and its history shows here."
-        )
+        self.empty.setText(self.absence().text)
 
     def show_error(self, message: str) -> None:
         self.range_error.setText(message)

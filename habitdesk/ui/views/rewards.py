@@ -235,6 +235,7 @@ class RewardsView(View):
     screen_id = "rewards"
     title = "Rewards"
     watches = frozenset({Kind.POINTS, Kind.REWARDS, Kind.MEMBERS, Kind.FAMILIES})
+    no_family_hint = "create one with the set-up wizard."
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -284,7 +285,7 @@ class RewardsView(View):
         content.addLayout(columns, 5)
         root.addWidget(self.content, 1)
 
-        self.no_family = muted_label("No family yet — create one with the set-up wizard.")
+        self.no_family = muted_label()
         self.no_family.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_family.hide()
         root.addWidget(self.no_family, 1)
@@ -681,6 +682,7 @@ class RewardsView(View):
         self.requests_model.set_requests([], [], None)
         self.ledger_model.reset([], [], None, None)
         self.content.hide()
+        self.no_family.setText(self.absence().text)
         self.no_family.show()
         self._update_enabled()
 

@@ -302,6 +302,7 @@ class RoutinesView(View):
     screen_id = "routines"
     title = "Routines"
     watches = frozenset({Kind.ROUTINES, Kind.MEMBERS, Kind.USERS, Kind.FAMILIES})
+    no_family_hint = "create or open a family first; its routines will show here."
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
