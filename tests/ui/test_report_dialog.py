@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QLineEdit
 
 from habitdesk.core.appcore import AppCore
 from habitdesk.core.domain.iso_week import IsoWeek
@@ -62,12 +62,33 @@ def dialog(context: AppContext, qtbot: Any) -> WeeklyReportDialog:
     return dialog
 
 
-def choose_file(monkeypatch: pytest.MonkeyPatch, path: Path, seen: list[str]) -> None:
-    def fake(_parent: Any, _title: str, suggested: str, _filter: str) -> tuple[str, str]:
-        seen.append(suggested)
-        return str(path), "PDF files (*.pdf)"
+def file_dialog(dialog: WeeklyReportDialog) -> QFileDialog:
+    """The file dialog that "Save PDF…" opened over the report dialog."""
+    chooser = dialog.findChild(QFileDialog)
+    assert chooser is not None and chooser.isVisible()
+    return chooser
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake))
+
+def file_name_field(chooser: QFileDialog) -> QLineEdit:
+    field = chooser.findChild(QLineEdit, "fileNameEdit")
+    assert field is not None
+    return field
+
+
+def type_file_name(qtbot: Any, chooser: QFileDialog, path: Path) -> None:
+    """In the file dialog: go to the file's folder, type its name over the one offered and
+    press Enter."""
+    chooser.setDirectory(str(path.parent))
+    field = file_name_field(chooser)
+    field.selectAll()
+    qtbot.keyClicks(field, path.name)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert not chooser.isVisible()
+
+
+def save_as(qtbot: Any, dialog: WeeklyReportDialog, path: Path) -> None:
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    type_file_name(qtbot, file_dialog(dialog), path)
 
 
 def test_it_opens_on_the_last_complete_week(
@@ -92,21 +113,41 @@ def test_pick_a_week_and_save_it(
     qtbot: Any,
     run: Any,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     qtbot.mouseClick(dialog.previous_button, Qt.MouseButton.LeftButton)
     wanted = IsoWeek.of(context.today).shifted(-2)
     assert dialog.week_field.text() == wanted.label
-    seen: list[str] = []
-    choose_file(monkeypatch, tmp_path / "martins", seen)
+
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    chooser = file_dialog(dialog)
+    # Over the report dialog only, saving a PDF, with the family's and week's name offered.
+    assert chooser.windowModality() == Qt.WindowModality.WindowModal
+    assert chooser.acceptMode() == QFileDialog.AcceptMode.AcceptSave
+    assert chooser.defaultSuffix() == "pdf"
+    assert chooser.nameFilters() == ["PDF files (*.pdf)"]
+    assert file_name_field(chooser).text() == f"Martin – {wanted.label}.pdf"
+    assert dialog.message.text() == ""  # nothing happens before a file is chosen
+    type_file_name(qtbot, chooser, tmp_path / "martins")
     run(context.tasks.drain())
+
     saved = tmp_path / "martins.pdf"
     assert saved.read_bytes().startswith(b"%PDF")
-    assert seen[0].endswith(f"Martin – {wanted.label}.pdf")
     assert "Saved" in dialog.message.text() and "1 page" in dialog.message.text()
     assert dialog.open_button.isVisible()
     assert dialog.save_button.isEnabled()
+
+
+def test_cancelling_the_file_dialog_saves_nothing(
+    dialog: WeeklyReportDialog, context: AppContext, qtbot: Any, run: Any
+) -> None:
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    chooser = file_dialog(dialog)
+    qtbot.keyClick(file_name_field(chooser), Qt.Key.Key_Escape)
+    assert not chooser.isVisible()
+    assert context.tasks.pending == 0
+    assert dialog.message.text() == ""
+    assert not dialog.open_button.isVisible()
+    assert dialog.save_button.isEnabled() and dialog.isVisible()
 
 
 def test_the_week_can_be_typed_and_not_beyond_the_current_one(
@@ -131,11 +172,9 @@ def test_the_services_message_is_shown_when_there_is_no_report(
     qtbot: Any,
     run: Any,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     dialog.week_field.setText("2001-W05")
-    choose_file(monkeypatch, tmp_path / "old.pdf", [])
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    save_as(qtbot, dialog, tmp_path / "old.pdf")
     run(context.tasks.drain())
     assert "before Martin's history begins" in dialog.message.text()
     assert not (tmp_path / "old.pdf").exists()

@@ -163,19 +163,34 @@ class WeeklyReportDialog(QDialog):
             return
         if self.week_field.text() != self._week.label and not self._typed():
             return
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        suggested = str(Path(folder or Path.home()) / default_file_name(family.name, self._week))
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self, "Save weekly report", suggested, "PDF files (*.pdf)"
+        documents = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
         )
-        if not chosen:
+        # A folder that is not there would leave its path in the file name field.
+        folder = Path(documents) if documents and Path(documents).is_dir() else Path.home()
+        # Window-modal with open(), as every dialog here: the app's other windows keep
+        # answering. The platform's own dialog where there is one, as before; off-screen
+        # (tests, screenshots) Qt's, which has no native helper there.
+        chooser = QFileDialog(self, "Save weekly report")
+        chooser.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        chooser.setNameFilter("PDF files (*.pdf)")
+        chooser.setDefaultSuffix("pdf")
+        chooser.setDirectory(str(folder))
+        chooser.selectFile(default_file_name(family.name, self._week))
+        chooser.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        chooser.fileSelected.connect(self._chosen)
+        chooser.open()
+
+    def _chosen(self, chosen: str) -> None:
+        family, core = self.context.family, self.context.core
+        if not chosen or family is None or core is None:
             return
         path = Path(chosen)
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
         self._busy(True)
         self._set_message(f"Preparing {self._week.label}…")
-        work = self.context.core.reports.week_report(self.context.actor, family.id, self._week)
+        work = core.reports.week_report(self.context.actor, family.id, self._week)
         self.context.tasks.read(
             work,
             lambda report: self._render(report, path),
