@@ -41,11 +41,13 @@ from PySide6.QtWidgets import (
 from habitdesk.core.enums import Direction, HabitKind, WeekStart
 from habitdesk.core.schemas.habits import HabitRead
 from habitdesk.ui.context import AppContext
+from habitdesk.ui.dialogs.sizing import fit_height
 from habitdesk.ui.qtmodels.habits_model import rules_summary
 from habitdesk.ui.qtmodels.members_model import avatar_pixmap
 from habitdesk.ui.tasks import Conflict, or_conflict
 from habitdesk.ui.widgets.colour_button import ColourPicker
 from habitdesk.ui.widgets.conflict_notice import ConflictNotice
+from habitdesk.ui.widgets.labels import dialog_title
 from habitdesk.ui.widgets.weekday_picker import WeekdayPicker
 
 # Message labels as the core writes them ("Unit: …") → the field they belong to.
@@ -164,8 +166,7 @@ class HabitEditor(QDialog):
         root = QVBoxLayout(self)
         root.setContentsMargins(22, 20, 22, 16)
         root.setSpacing(12)
-        self.heading = QLabel(self.windowTitle())
-        self.heading.setObjectName("screenTitle")
+        self.heading = dialog_title(self.windowTitle())
         root.addWidget(self.heading)
         intro = QLabel(
             "Changing what the habit asks for (type, target, how often) starts new rules from a "
@@ -416,6 +417,7 @@ class HabitEditor(QDialog):
         self._rules_edited()
         self._set_tab_order()
         self.name_edit.setFocus()
+        fit_height(self)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter saves from any one-line field, as in any dialog."""

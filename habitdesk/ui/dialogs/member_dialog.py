@@ -31,9 +31,11 @@ from PySide6.QtWidgets import (
 
 from habitdesk.core.enums import Role
 from habitdesk.core.schemas.people import MemberRead
+from habitdesk.ui.dialogs.sizing import fit_height
 from habitdesk.ui.qtmodels.members_model import ROLE_HELP, ROLE_LABELS, avatar_pixmap
 from habitdesk.ui.widgets.colour_button import ColourPicker
 from habitdesk.ui.widgets.emoji_picker import EmojiPicker
+from habitdesk.ui.widgets.labels import dialog_title
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,7 @@ class MemberDialog(QDialog):
         self._role_picked()
         self._update_preview()
         self.name.setFocus()
+        fit_height(self)
 
     # --- building -----------------------------------------------------------------------------
 
@@ -209,8 +212,7 @@ class MemberDialog(QDialog):
         header.addWidget(self.preview)
         texts = QVBoxLayout()
         texts.setSpacing(2)
-        self.heading = QLabel(self.windowTitle())
-        self.heading.setObjectName("screenTitle")
+        self.heading = dialog_title(self.windowTitle())
         texts.addWidget(self.heading)
         subtitle = QLabel(
             "Only the name is required. Everyone gets a colour and an emoji so the family can "

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from habitdesk.core.schemas.points import MAX_COST, RewardRead
+from habitdesk.ui.dialogs.sizing import fit_height
+from habitdesk.ui.widgets.labels import dialog_title
 
 # Message prefixes (as the core's validation writes them) → the field they belong to.
 _FIELD_OF_PREFIX = {"Name": "name", "Cost": "cost", "Active": "active"}
@@ -45,9 +47,7 @@ class RewardDialog(QDialog):
         root = QVBoxLayout(self)
         root.setContentsMargins(22, 20, 22, 16)
         root.setSpacing(12)
-        heading = QLabel(self.windowTitle())
-        heading.setObjectName("screenTitle")
-        root.addWidget(heading)
+        root.addWidget(dialog_title(self.windowTitle()))
         intro = QLabel(
             "Something a child can ask for with the points they earned. A parent approves "
             "each request; the points leave the balance then."
@@ -113,6 +113,7 @@ class RewardDialog(QDialog):
         self.name.returnPressed.connect(self.submit)
         self.name.setFocus()
         self.name.selectAll()
+        fit_height(self)
 
     def _add_row(
         self, grid: QGridLayout, text: str, widget: QWidget, key: str, *, stretch: bool = True

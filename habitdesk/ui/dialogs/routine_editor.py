@@ -50,6 +50,7 @@ from habitdesk.core.schemas.people import MemberRead
 from habitdesk.core.schemas.routines import MAX_STEP_MINUTES, MAX_STEP_POINTS, RoutineRead
 from habitdesk.ui.context import AppContext
 from habitdesk.ui.qtmodels.steps_model import LIMITS, Column, StepDraft, StepsModel
+from habitdesk.ui.widgets.labels import dialog_title
 from habitdesk.ui.widgets.weekday_picker import WeekdayPicker
 
 # Where a service message goes: its "Label:" prefix → the field's key.
@@ -243,9 +244,7 @@ class RoutineEditor(QDialog):
         root.setContentsMargins(22, 18, 22, 16)
         root.setSpacing(12)
 
-        heading = QLabel(f"Edit “{routine.name}”" if routine else "New routine")
-        heading.setObjectName("screenTitle")
-        root.addWidget(heading)
+        root.addWidget(dialog_title(f"Edit “{routine.name}”" if routine else "New routine"))
         intro = QLabel(self._intro_text())
         intro.setProperty("muted", True)
         intro.setWordWrap(True)

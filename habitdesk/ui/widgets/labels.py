@@ -1,4 +1,5 @@
-"""The two label styles every screen and dialog uses: a section heading and muted help text."""
+"""The label styles every screen and dialog uses: a dialog's title, a section heading and muted
+help text."""
 
 from __future__ import annotations
 
@@ -12,6 +13,15 @@ def heading(text: str, size: float = 12.5) -> QLabel:
     return label
 
 
+def dialog_title(text: str) -> QLabel:
+    """A dialog's big title (the theme styles `screenTitle`). It wraps: it often holds a name of
+    up to 100 characters, which a fixed-width dialog would otherwise cut off."""
+    label = QLabel(text)
+    label.setObjectName("screenTitle")
+    label.setWordWrap(True)
+    return label
+
+
 def muted_label(text: str = "", *, wrap: bool = True) -> QLabel:
     """Secondary text in the theme's muted colour (`muted` property, light and dark)."""
     label = QLabel(text)
@@ -20,4 +30,4 @@ def muted_label(text: str = "", *, wrap: bool = True) -> QLabel:
     return label
 
 
-__all__ = ["heading", "muted_label"]
+__all__ = ["dialog_title", "heading", "muted_label"]
