@@ -164,6 +164,14 @@ def write_note(owner: Any, button: Any, text: str, run: Any, qtbot: Any) -> None
     settle(run, owner.context)
 
 
+def run_mode_on(view: TodayView, who: MemberRead, routine: str, run: Any) -> Any:
+    """Click Run on `who`'s routine and return run mode, ready at its first step."""
+    qtbot_click(routine_block(view, who, routine).run_button)
+    settle(run, view.context)
+    assert view.run_mode is not None and view.pages.currentWidget() is view.run_mode
+    return view.run_mode
+
+
 def entry_of(core: AppCore, run: Any, habit: HabitRead, day: date) -> Any:
     found = run(core.habits.entries_in_range(habit.id, day, day))
     return found[0] if found else None
@@ -344,6 +352,31 @@ def test_a_note_is_written_in_a_small_editor(
     assert entry.note == "Had a cold" and entry.status is EntryStatus.SKIPPED
     assert view.note_editor is None or not view.note_editor.isVisible()
     assert "Had a cold" in row.note_label.text()
+
+
+def test_a_refused_note_keeps_its_editor_open_with_the_reason(
+    core: AppCore, run: Any, fam: Family, context: AppContext, open_view: Any, qtbot: Any
+) -> None:
+    habit = add_habit(core, run, fam, fam.child)
+    run(core.habits.set_entry(ADMIN, habit.id, fam.today, {"skip": True}))
+    view = open_view()
+    row = habit_row(view, fam.child, "Read 20 minutes")
+    qtbot_click(row.note_button)
+    editor = view.note_editor
+    assert editor is not None and editor.isVisible()
+    # Meanwhile the day is cleared on another computer: the write is refused.
+    run(core.habits.clear_entry(ADMIN, habit.id, fam.today))
+    qtbot.keyClicks(editor.text, "Had a cold")
+    qtbot_click(editor.save_button)
+    settle(run, context)
+    assert view.note_editor is editor and editor.isVisible()
+    assert editor.error_label.text().startswith("Note: nothing is recorded for Read 20 minutes")
+    assert editor.save_button.isEnabled() and editor.text.toPlainText() == "Had a cold"
+    assert entry_of(core, run, habit, fam.today) is None
+    # Cancel still closes it.
+    qtbot_click(editor.cancel_button)
+    QApplication.processEvents()
+    assert view.note_editor is None or not view.note_editor.isVisible()
 
 
 def test_checking_steps_starts_the_run_and_shows_progress(
@@ -536,6 +569,34 @@ def test_run_mode_done_screen_adds_a_note_to_a_partial_run(
     settle(run, context)
     assert view.pages.currentWidget() is view.scroll_area
     assert "Bus came early" in routine_block(view, fam.child, "Morning routine").note_label.text()
+
+
+def test_run_mode_keeps_a_refused_note_open_and_leaving_closes_it(
+    core: AppCore, run: Any, fam: Family, context: AppContext, open_view: Any, qtbot: Any
+) -> None:
+    routine = add_routine(core, run, fam, fam.child)
+    mode = run_mode_on(open_view(), fam.child, "Morning routine", run)
+    qtbot_click(mode.done_button)
+    settle(run, context)
+    qtbot_click(mode.note_button)
+    editor = mode.note_editor
+    assert editor is not None and editor.isVisible()
+    # The screen changes to her brother before Save: the write is refused.
+    context.set_acting(fam.sibling.user_id)
+    settle(run, context)
+    qtbot.keyClicks(editor.text, "Bus came early")
+    qtbot_click(editor.save_button)
+    settle(run, context)
+    assert mode.note_editor is editor and editor.isVisible()
+    assert editor.error_label.text() == "A child can only add notes to routines for themselves."
+    assert editor.save_button.isEnabled()
+    assert run_of_day(core, run, fam, routine).note is None
+    assert not mode.done_note.isVisible() and mode.note_button.text() == "✎  Add a note"
+    # Leaving run mode closes the editor with it.
+    qtbot_click(mode.leave_button)
+    settle(run, context)
+    assert mode.note_editor is None or not mode.note_editor.isVisible()
+    assert not mode.isVisible()
 
 
 # --- days -----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ next check-in is one key away (Tab, Space).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -36,16 +36,13 @@ from habitdesk.core.schemas.today import DayOverview, MemberDayRead, RoutineDayR
 from habitdesk.core.services.base import Result
 from habitdesk.ui.context import AppContext
 from habitdesk.ui.views.base import View
+from habitdesk.ui.widgets.note_editing import NoteEditing
 from habitdesk.ui.widgets.today_cards import MemberCard, NoteEditor, card_shape
 from habitdesk.ui.widgets.today_daybar import DayBar
 from habitdesk.ui.widgets.today_rows import ValueBox, when_text
 
 if TYPE_CHECKING:
-    from habitdesk.core.appcore import AppCore
     from habitdesk.ui.widgets.run_mode import RunModeWidget
-
-    # What a note editor's Save sends: the write, given the core and the text (None: no note).
-    NoteWrite = Callable[[AppCore, str | None], Coroutine[Any, Any, Any]]
 
 # Two columns of cards from this width of the scroll area on; one below it.
 TWO_COLUMNS_FROM = 900
@@ -64,7 +61,7 @@ class TodayView(View):
         super().__init__(context, parent)
         self.overview: DayOverview | None = None
         self.cards: dict[UUID, MemberCard] = {}
-        self.note_editor: NoteEditor | None = None
+        self.notes = NoteEditing(self, context)
         self.run_mode: RunModeWidget | None = None
         self._shape: Any = None
         self._columns = 0
@@ -530,28 +527,33 @@ class TodayView(View):
             work = core.habits.set_entry(actor, habit.id, self.day, {"skip": True})
         return self._write(habit.user_id, work)
 
+    @property
+    def note_editor(self) -> NoteEditor | None:
+        """The note editor open on this screen, if any."""
+        return self.notes.editor
+
     def edit_note(self, item: HabitDueRead, anchor: QWidget) -> NoteEditor | None:
         if self.overview is None or item.entry is None:
             return None
         habit, actor, day = item.habit, self.context.actor, self.day
-        return self._open_note_editor(
+        return self.notes.open(
             f"Note — {habit.name}, {when_text(day, self.overview.today)}",
             item.entry.note,
             anchor,
-            habit.user_id,
             lambda core, text: core.habits.set_note(actor, habit.id, day, text),
+            member=habit.user_id,
         )
 
     def edit_routine_note(self, item: RoutineDayRead, anchor: QWidget) -> NoteEditor | None:
         if self.overview is None or item.run is None:
             return None
         routine, actor, day = item.routine, self.context.actor, self.day
-        return self._open_note_editor(
+        return self.notes.open(
             f"Note — {routine.name}, {when_text(day, self.overview.today)}",
             item.run.note,
             anchor,
-            routine.user_id,
             lambda core, text: core.routines.set_run_note(actor, routine.id, day, text),
+            member=routine.user_id,
         )
 
     def skip_routine_with_note(self, item: RoutineDayRead, anchor: QWidget) -> NoteEditor | None:
@@ -559,54 +561,13 @@ class TodayView(View):
         if self.overview is None:
             return None
         routine, actor, day = item.routine, self.context.actor, self.day
-        return self._open_note_editor(
+        return self.notes.open(
             f"Skip {routine.name} {when_text(day, self.overview.today)} — why?",
             None,
             anchor,
-            routine.user_id,
             lambda core, text: core.routines.skip_run(actor, routine.id, day, note=text),
             skip=True,
-        )
-
-    def _open_note_editor(
-        self,
-        title: str,
-        text: str | None,
-        anchor: QWidget,
-        user_id: UUID,
-        write: NoteWrite,
-        *,
-        skip: bool = False,
-    ) -> NoteEditor:
-        if self.note_editor is not None:
-            self.note_editor.close()
-        editor = NoteEditor(title, text, self, skip=skip)
-        editor.save_requested.connect(
-            lambda written: self._save_note(editor, user_id, write, written)
-        )
-        editor.destroyed.connect(lambda *_: self._editor_gone(editor))
-        self.note_editor = editor
-        editor.open_at(anchor)
-        return editor
-
-    def _editor_gone(self, editor: NoteEditor) -> None:
-        if self.note_editor is editor:
-            self.note_editor = None
-
-    def _save_note(
-        self, editor: NoteEditor, user_id: UUID, write: NoteWrite, text: str
-    ) -> asyncio.Task[None] | None:
-        core = self.context.core
-        if core is None:
-            return None
-        if not self.context.may_check_for(user_id):
-            editor.show_error("You can't add notes for someone else.")
-            return None
-        return self.context.tasks.write(
-            write(core, text or None),
-            on_done=lambda _result: editor.close(),
-            on_error=editor.show_error,
-            origin=self,
+            member=routine.user_id,
         )
 
     def check_step(

@@ -6,7 +6,7 @@ the first step not done yet.
 
 Keys: Space / Enter = next (checks the step), Backspace = back, P = pause the timer,
 Esc = leave (the run stays as it is). The "done" screen offers a note on the run (why it was
-left partial), written in the Today screen's note editor.
+left partial), opened and saved as the Today screen's notes are (`NoteEditing`).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from habitdesk.core.schemas.people import MemberRead
 from habitdesk.core.schemas.routines import RoutineRead, RoutineRunRead, RunStepRead
 from habitdesk.ui.context import AppContext
 from habitdesk.ui.theme import ACCENT
+from habitdesk.ui.widgets.note_editing import NoteEditing
 from habitdesk.ui.widgets.today_cards import NoteEditor
 from habitdesk.ui.widgets.today_rows import when_text
 
@@ -87,7 +88,7 @@ class RunModeWidget(QWidget):
         self.remaining = 0
         self.paused = False
         self._busy = False
-        self.note_editor: NoteEditor | None = None
+        self.notes = NoteEditing(self, context)
 
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
@@ -565,41 +566,30 @@ class RunModeWidget(QWidget):
         self.done_note.setVisible(bool(note))
         self.note_button.setText("✎  Edit the note" if note else "✎  Add a note")
 
+    @property
+    def note_editor(self) -> NoteEditor | None:
+        """The note editor open on the done screen, if any."""
+        return self.notes.editor
+
     def edit_note(self) -> NoteEditor | None:
         run = self.run
         if run is None or not self.is_finished:
             return None
-        if self.note_editor is not None:
-            self.note_editor.close()
-        editor = NoteEditor(f"Note — {run.routine_name}, {self._day_words()}", run.note, self)
-        editor.save_requested.connect(lambda text: self._save_note(editor, text))
-        editor.destroyed.connect(lambda *_: self._note_editor_gone(editor))
-        self.note_editor = editor
-        editor.open_at(self.note_button)
-        return editor
-
-    def _note_editor_gone(self, editor: NoteEditor) -> None:
-        if self.note_editor is editor:
-            self.note_editor = None
-
-    def _save_note(self, editor: NoteEditor, text: str) -> asyncio.Task[None] | None:
-        core, run = self.context.core, self.run
-        if core is None or run is None:
-            return None
-
-        def saved(result: Any) -> None:
-            self.run = result.value
-            self._show_note()
-            editor.close()
-            # Back on the way out: Space or Enter then leaves, as before the note.
-            self.close_button.setFocus(Qt.FocusReason.OtherFocusReason)
-
-        return self.context.tasks.write(
-            core.routines.set_run_note(self.context.actor, run.routine_id, run.day, text or None),
-            on_done=saved,
-            on_error=editor.show_error,
-            origin=self,
+        return self.notes.open(
+            f"Note — {run.routine_name}, {self._day_words()}",
+            run.note,
+            self.note_button,
+            lambda core, text: core.routines.set_run_note(
+                self.context.actor, run.routine_id, run.day, text
+            ),
+            on_saved=self._note_saved,
         )
+
+    def _note_saved(self, result: Any) -> None:
+        self.run = result.value
+        self._show_note()
+        # Back on the way out: Space or Enter then leaves, as before the note.
+        self.close_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _write_failed(self, message: str) -> None:
         self._busy = False
@@ -617,8 +607,7 @@ class RunModeWidget(QWidget):
 
     def leave(self) -> None:
         self.timer.stop()
-        if self.note_editor is not None:
-            self.note_editor.close()
+        self.notes.close()
         self.left.emit()
 
     @property
