@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel
 from habitdesk.core.schemas.points import RewardRead
 from habitdesk.ui.dialogs.reward_dialog import RewardDialog
 
-LONG_NAME = "A whole Saturday afternoon at the climbing centre with a friend of your choice"
+LONG_NAME = "Extra 30 minutes of screen time"
 
 
 def test_a_long_name_wraps_the_title_and_the_dialog_fits_its_rows(qtbot: Any) -> None:
