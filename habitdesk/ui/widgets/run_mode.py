@@ -66,6 +66,28 @@ def _points(value: int) -> str:
     return "1 point" if value == 1 else f"{value} points"
 
 
+def _page(spacing: int) -> tuple[QFrame, QVBoxLayout]:
+    """A page of run mode (the step, the done screen): a card with wide margins."""
+    card = QFrame()
+    card.setProperty("card", True)
+    layout = QVBoxLayout(card)
+    layout.setContentsMargins(36, 28, 36, 28)
+    layout.setSpacing(spacing)
+    return card, layout
+
+
+def _end_page(layout: QVBoxLayout, *buttons: QPushButton) -> None:
+    """The page's buttons, centred in a row; below them twice the stretch above the content
+    (which sits a little above the middle)."""
+    row = QHBoxLayout()
+    row.addStretch(1)
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    layout.addLayout(row)
+    layout.addStretch(2)
+
+
 class RunModeWidget(QWidget):
     """Shows one run; `left` fires when the person leaves (Esc or the Leave button)."""
 
@@ -175,11 +197,7 @@ class RunModeWidget(QWidget):
         return button
 
     def _build_step_page(self) -> QWidget:
-        card = QFrame()
-        card.setProperty("card", True)
-        layout = QVBoxLayout(card)
-        layout.setContentsMargins(36, 28, 36, 28)
-        layout.setSpacing(12)
+        card, layout = _page(12)
         self.counter_label = QLabel()
         self.counter_label.setObjectName("runCounter")
         self.counter_label.setProperty("muted", True)
@@ -211,8 +229,6 @@ class RunModeWidget(QWidget):
         self.timer_note.setProperty("muted", True)
         self.timer_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.timer_note)
-        row = QHBoxLayout()
-        row.addStretch(1)
         self.pause_button = self._button("Pause  (P)", "Pause the timer", self.toggle_pause)
         self.pause_button.setObjectName("runSmall")
         self.uncheck_button = self._button(
@@ -220,19 +236,11 @@ class RunModeWidget(QWidget):
         )
         self.uncheck_button.setToolTip("Take the check off this step")
         self.uncheck_button.setObjectName("runSmall")
-        row.addWidget(self.pause_button)
-        row.addWidget(self.uncheck_button)
-        row.addStretch(1)
-        layout.addLayout(row)
-        layout.addStretch(2)
+        _end_page(layout, self.pause_button, self.uncheck_button)
         return card
 
     def _build_done_page(self) -> QWidget:
-        card = QFrame()
-        card.setProperty("card", True)
-        layout = QVBoxLayout(card)
-        layout.setContentsMargins(36, 28, 36, 28)
-        layout.setSpacing(10)
+        card, layout = _page(10)
         layout.addStretch(1)
         self.celebrate = QLabel("🎉")
         self.celebrate.setObjectName("runCelebrate")
@@ -257,8 +265,6 @@ class RunModeWidget(QWidget):
         self.done_note.hide()
         layout.addWidget(self.done_note)
         layout.addSpacing(12)
-        row = QHBoxLayout()
-        row.addStretch(1)
         self.note_button = self._button(
             "✎  Add a note", "Note on this run", self.edit_note, big=True
         )
@@ -267,11 +273,7 @@ class RunModeWidget(QWidget):
             "Back to routines", "Back to the routines", self.leave, big=True
         )
         self.close_button.setProperty("primary", True)
-        row.addWidget(self.note_button)
-        row.addWidget(self.close_button)
-        row.addStretch(1)
-        layout.addLayout(row)
-        layout.addStretch(2)
+        _end_page(layout, self.note_button, self.close_button)
         return card
 
     def _build_loading_page(self) -> QWidget:
