@@ -73,17 +73,20 @@ class Shell(QObject):
             # of both kept the loop from answering for up to ≈70 ms).
             await asyncio.sleep(0)
         if self.before_connect is not None and not await self.before_connect():
+            self.context.report_open_failure("No database password was given.")
             self.ready.emit()
             return
         try:
             core = await AppCore.open(self.settings)
         except SchemaMismatchError as exc:
+            self.context.report_open_failure(exc.message)
             self.window.set_connection_state("offline", exc.message)
             self.window.show_message(f"{exc.message} {exc.hint or ''}".strip(), error=True)
             self.window.show_screen("settings")
             self.ready.emit()
             return
         except DatabaseConnectionError as exc:
+            self.context.report_open_failure(exc.message)
             self.window.set_connection_state("offline", exc.message)
             self.window.show_message(f"Offline: {exc}", error=True)
             self.ready.emit()

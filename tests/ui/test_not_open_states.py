@@ -111,10 +111,6 @@ def test_told_that_the_database_could_not_be_opened_every_screen_says_so(
     qtbot: Any, run: Any, offline: Shell
 ) -> None:
     shell = offline
-    # Told as the shell tells it when AppCore.open fails or the user stays offline.
-    visit(qtbot, shell, "habits")  # one screen on show while the news comes, the others later
-    shell.context.report_open_failure("The database server refused the connection.")
-
     for screen_id, text in visit_all(qtbot, shell, run).items():
         assert "Not connected" in text, screen_id
         assert "the family's data could not be opened" in text.lower(), screen_id
