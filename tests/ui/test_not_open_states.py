@@ -17,7 +17,7 @@ from habitdesk.core.services.people import FamilyService
 from habitdesk.ui.shell import Shell
 from habitdesk.ui.views.registry import SCREEN_IDS
 
-FAMILY_SCREENS = ("family", "routines", "habits", "history", "rewards")
+FAMILY_SCREENS = ("today", "family", "routines", "habits", "history", "rewards")
 UNREACHABLE = "postgresql://habitdesk:secret@127.0.0.1:1/nowhere"
 
 

@@ -56,6 +56,7 @@ class TodayView(View):
     watches = frozenset(
         {Kind.ENTRIES, Kind.RUNS, Kind.HABITS, Kind.ROUTINES, Kind.POINTS, Kind.MEMBERS}
     )
+    no_family_hint = "set one up with the set-up wizard, then add its members, routines and habits."
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -190,14 +191,7 @@ class TodayView(View):
     def show_empty(self) -> None:
         self.overview = None
         self._clear_cards()
-        # Without the core (the first paint of every start, before the database is open; or
-        # offline) nothing is known about families: saying "no family yet" then was wrong.
-        self.empty_label.setText(
-            "No family yet — set one up with the set-up wizard, then add its members, "
-            "routines and habits."
-            if self.context.core is not None
-            else ""
-        )
+        self.empty_label.setText(self.absence().text)
         self.pages.setCurrentWidget(self.empty_label)
         self.day_bar.set_day(self.context.day, self.context.today)
 
