@@ -51,13 +51,14 @@ from habitdesk.core.services.habit_queries import (
     HABIT,
     HABIT_TABLE,
     HISTORY_COLUMNS,
+    DayOrdinals,
     collector_paused,
+    days_list,
     family_habits,
     habit_read,
     history_read,
     versions_by_habit,
 )
-from habitdesk.core.services.habits import days_list
 
 
 def _streak_read(streak: streaks.Streak | None) -> StreakRead:
@@ -205,26 +206,16 @@ class HabitOverviewService(Service):
         return [(habit_id, done, skipped) for habit_id, done, skipped in rows]
 
 
-class _Ordinals(dict[str, int]):
-    """ISO day texts to ordinals, each text parsed the first time it is looked up."""
-
-    def __missing__(self, text: str) -> int:
-        ordinal = self[text] = date.fromisoformat(text).toordinal()
-        return ordinal
-
-
 def _streak_days(
     rows: Sequence[tuple[UUID, str | None, str | None]],
 ) -> dict[UUID, tuple[list[int], list[int]]]:
     """`_history` rows as each habit's done and skipped days (ordinals; a habit has one entry a
     day, so each day comes once)."""
-    # The same few thousand days repeat across habits: each text is parsed once.
-    ordinal_of = _Ordinals()
-
-    def ordinals(days: str | None) -> list[int]:
-        return list(map(ordinal_of.__getitem__, days.split(","))) if days else []
-
-    return {habit_id: (ordinals(done), ordinals(skipped)) for habit_id, done, skipped in rows}
+    ordinal_of = DayOrdinals()
+    return {
+        habit_id: (ordinal_of.split(done), ordinal_of.split(skipped))
+        for habit_id, done, skipped in rows
+    }
 
 
 def _overviews(

@@ -18,8 +18,11 @@ from uuid import UUID, SafeUUID
 
 from sqlalchemy import Select, Table, and_, func, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import Executable
-from sqlalchemy.types import NullType
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import NullType, String
 
 from habitdesk.core.domain import habit_rules
 from habitdesk.core.domain.weekdays import names_from_mask
@@ -49,6 +52,73 @@ RAW_ENTRY_COLUMNS = tuple(type_coerce(ENTRY[name], NullType()) for name in ENTRY
 # The columns of `HISTORY_COLUMNS`, in order: what `history_read` unpacks.
 HISTORY_FIELDS = ("habit_id", "day", "value", "status", "note", "recorded_by", "version")
 HISTORY_COLUMNS = tuple(type_coerce(ENTRY[name], NullType()) for name in HISTORY_FIELDS)
+
+
+# --- days folded into one text --------------------------------------------------------------
+
+# Years of history are tens of thousands of rows; folded by the database into one text per group
+# (`days_list`) they are a handful of rows to fetch, split apart with C-level `str.split`.
+FOLD = ","
+_EPOCH = date(1970, 1, 1)
+_EPOCH_ORDINAL = _EPOCH.toordinal()
+
+
+class DayText(FunctionElement[str]):
+    """A date column as the short text `DayOrdinals` reads back, the same day on every engine.
+
+    SQLite stores days as ISO text: passed through as is. PostgreSQL's own text form of a date
+    follows the server's DateStyle, and to_char costs a third of a long read: the days since
+    1970, as a number, instead.
+    """
+
+    type = String()
+    inherit_cache = True
+    name = "day_text"
+
+
+@compiles(DayText)
+def _day_text_stored(element: DayText, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(DayText, "postgresql")
+def _day_text_postgresql(element: DayText, compiler: SQLCompiler, **kw: Any) -> str:
+    day = compiler.process(element.clauses, **kw)
+    return f"CAST(({day}) - DATE '{_EPOCH.isoformat()}' AS TEXT)"
+
+
+def days_list(column: Any) -> Any:
+    """An aggregate: the group's days (`DayText`) as one `FOLD`-separated text, in no particular
+    order (NULLs left out); `DayOrdinals.split` reads it.
+
+    Measured on SQLite, 65,000 entries: ≈25 ms against ≈70 ms for the rows themselves.
+    """
+    return type_coerce(func.aggregate_strings(DayText(column), FOLD), NullType())
+
+
+class DayOrdinals(dict[str, int]):
+    """`DayText` texts to day ordinals, each distinct text parsed once (the same few thousand
+    days repeat across habits): ISO text, or days since 1970 (no "-" but a leading sign)."""
+
+    def __missing__(self, text: str) -> int:
+        if "-" in text[1:]:
+            ordinal = date.fromisoformat(text).toordinal()
+        else:
+            ordinal = _EPOCH_ORDINAL + int(text)
+        self[text] = ordinal
+        return ordinal
+
+    def split(self, folded: str | None) -> list[int]:
+        """A `days_list` text as ordinals, in its own order; none for NULL (no rows)."""
+        return list(map(self.__getitem__, folded.split(FOLD))) if folded else []
+
+
+def split_days(texts: Iterable[str | None]) -> list[tuple[date, ...]]:
+    """`days_list` texts as day tuples, oldest first; each distinct day is converted once."""
+    ordinals = DayOrdinals()
+    parts = [sorted(ordinals.split(text)) for text in texts]
+    as_date = {o: date.fromordinal(o) for o in ordinals.values()}
+    return [tuple(map(as_date.__getitem__, days)) for days in parts]
 
 
 # --- building read-models -------------------------------------------------------------------
@@ -422,13 +492,17 @@ __all__ = [
     "ENTRY",
     "ENTRY_FIELDS",
     "ENTRY_TABLE",
+    "FOLD",
     "HABIT",
     "HABIT_TABLE",
     "HISTORY_COLUMNS",
     "HISTORY_FIELDS",
     "RAW_ENTRY_COLUMNS",
+    "DayOrdinals",
+    "DayText",
     "collector_paused",
     "day_of",
+    "days_list",
     "due_window_start",
     "entries_with_total",
     "entry_read",
@@ -441,6 +515,7 @@ __all__ = [
     "habits_due",
     "history_read",
     "optional_uuid_of",
+    "split_days",
     "uuid_of",
     "version_read",
     "versions_by_habit",

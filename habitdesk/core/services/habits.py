@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -17,7 +17,6 @@ from sqlalchemy import (
     exists,
     func,
     select,
-    type_coerce,
     update,
 )
 from sqlalchemy.exc import IntegrityError
@@ -27,7 +26,6 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
-from sqlalchemy.types import NullType, String
 
 from habitdesk.core.changes import Changes, Kind
 from habitdesk.core.domain import habit_rules
@@ -79,6 +77,7 @@ from habitdesk.core.services.habit_queries import HISTORY_COLUMNS as _HISTORY_CO
 from habitdesk.core.services.habit_queries import RAW_ENTRY_COLUMNS as _RAW_ENTRY_COLUMNS
 from habitdesk.core.services.habit_queries import collector_paused as _collector_paused
 from habitdesk.core.services.habit_queries import (
+    days_list,
     due_window_start,
     entries_with_total,
     entry_read,
@@ -86,6 +85,7 @@ from habitdesk.core.services.habit_queries import (
     first_entries_with_total,
     habit_read,
     habits_due,
+    split_days,
     version_read,
 )
 from habitdesk.core.services.habit_queries import family_habits as _family_habits
@@ -96,28 +96,6 @@ from habitdesk.core.services.habit_queries import versions_of as _versions_of
 from habitdesk.core.services.ledger import settle_points
 
 MAX_PAGE = 1000
-
-# --- days as text lists ---------------------------------------------------------------------
-
-
-class IsoDay(FunctionElement[str]):
-    """A date column as 'YYYY-MM-DD' text on every engine (PostgreSQL's own text form follows the
-    server's DateStyle)."""
-
-    type = String()
-    inherit_cache = True
-    name = "iso_day"
-
-
-@compiles(IsoDay)
-def _iso_day_stored(element: IsoDay, compiler: SQLCompiler, **kw: Any) -> str:
-    # SQLite keeps dates as ISO text already.
-    return compiler.process(element.clauses, **kw)
-
-
-@compiles(IsoDay, "postgresql")
-def _iso_day_postgresql(element: IsoDay, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD')"
 
 
 class Unindexed(FunctionElement[Any]):
@@ -147,23 +125,6 @@ def _unindexed_plain(element: Unindexed, compiler: SQLCompiler, **kw: Any) -> st
 @compiles(Unindexed, "sqlite")
 def _unindexed_sqlite(element: Unindexed, compiler: SQLCompiler, **kw: Any) -> str:
     return f"+{compiler.process(element.clauses, **kw)}"
-
-
-def days_list(column: Any) -> Any:
-    """An aggregate: the group's days as one comma-separated ISO text (order not guaranteed).
-
-    Years of history for a family are tens of thousands of rows; as one text per habit and
-    status the database does the walking, and the rows to fetch and convert are a handful
-    (measured on SQLite, 65,000 entries: ≈25 ms against ≈70 ms for the rows themselves).
-    """
-    return type_coerce(func.aggregate_strings(IsoDay(column), ","), NullType())
-
-
-def split_days(texts: Iterable[str | None]) -> list[tuple[date, ...]]:
-    """`days_list` texts as day tuples, oldest first; each distinct day is parsed once."""
-    parts = [sorted(text.split(",")) if text else [] for text in texts]
-    as_date = {text: date.fromisoformat(text) for text in set().union(*parts)}
-    return [tuple(map(as_date.__getitem__, days)) for days in parts]
 
 
 def family_reader(actor: Actor, family_id: UUID) -> ColumnElement[bool]:
@@ -837,7 +798,6 @@ async def _flush_entry(session: AsyncSession, habit: Habit, day: date) -> None:
 
 __all__ = [
     "HabitService",
-    "IsoDay",
     "Unindexed",
     "days_list",
     "entry_read",

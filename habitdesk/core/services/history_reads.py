@@ -22,7 +22,7 @@ from operator import add, sub
 from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import Select, String, Table, case, func, literal, select, type_coerce
+from sqlalchemy import Select, String, Table, case, func, select, type_coerce
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import NullType
@@ -54,8 +54,11 @@ from habitdesk.core.schemas.stats import (
 )
 from habitdesk.core.services.habit_queries import (
     ENTRY,
+    FOLD,
+    DayOrdinals,
     collector_paused,
     day_of,
+    days_list,
     family_habits,
     uuid_of,
     version_read,
@@ -354,26 +357,7 @@ async def read_entry_rows(
 
 
 # Entries folded per habit: one row per habit with its days, statuses and values each joined into
-# one text (the database's string aggregate; `,` never occurs in any of them).
-_FOLD = ","
-
-
-_EPOCH = date(1970, 1, 1)
-
-
-def _day_text(dialect: str) -> Any:
-    # SQLite stores days as ISO text. PostgreSQL's own text form of a date depends on DateStyle,
-    # and to_char costs a third of the read: days since 1970 as a number instead.
-    if dialect == "postgresql":
-        return sql_cast(ENTRY.day - literal(_EPOCH), String)
-    return sql_cast(ENTRY.day, String)
-
-
-def _day_ordinal(text: str) -> int:
-    """The ordinal of a day from `_day_text`: ISO text, or days since 1970 (no inner "-")."""
-    if "-" in text[1:]:
-        return date.fromisoformat(text).toordinal()
-    return _EPOCH.toordinal() + int(text)
+# one text (the database's string aggregate; `FOLD` never occurs in any of them).
 
 
 async def read_entry_groups(
@@ -393,9 +377,9 @@ async def read_entry_groups(
     connection = await session.connection()
     folded: Select[*tuple[Any, ...]] = select(
         type_coerce(ENTRY.habit_id, NullType()),
-        func.aggregate_strings(_day_text(connection.dialect.name), _FOLD),
-        func.aggregate_strings(sql_cast(ENTRY.status, String), _FOLD),
-        func.aggregate_strings(sql_cast(ENTRY.value, String), _FOLD),
+        days_list(ENTRY.day),
+        func.aggregate_strings(sql_cast(ENTRY.status, String), FOLD),
+        func.aggregate_strings(sql_cast(ENTRY.value, String), FOLD),
     )
     query = _family_entries(folded, family_id, user_id, end, start).group_by(ENTRY.habit_id)
     return (await connection.execute(query)).all()
@@ -410,12 +394,10 @@ def lay_out_groups(
     """Each habit's `HabitDays` from its first day (its first rules, or an earlier entry) — or
     from `start` when that is later — to `end`, from `read_entry_groups`. Values are kept for
     numeric habits only (their scores need them); the other habits' values are None."""
+    ordinal_of = DayOrdinals()
     split = {
-        uuid_of(raw): (days.split(_FOLD), statuses, values)
+        uuid_of(raw): (ordinal_of.split(days), statuses, values)
         for raw, days, statuses, values in groups
-    }
-    ordinal = {
-        text: _day_ordinal(text) for text in set().union(*(days for days, _s, _v in split.values()))
     }
     last = end.toordinal()
     laid: list[HabitDays] = []
@@ -424,7 +406,7 @@ def lay_out_groups(
         found = split.get(d.habit.id)
         indices: list[int] = []
         if found is not None:
-            ordinals = list(map(ordinal.__getitem__, found[0]))
+            ordinals = found[0]
             first = min(first, min(ordinals))
         if start is not None:
             first = max(first, start.toordinal())  # the entries were read from `start` on
@@ -439,12 +421,12 @@ def lay_out_groups(
                 map(
                     statuses.__setitem__,
                     indices,
-                    map(_STATUS_OF.__getitem__, found[1].split(_FOLD)),
+                    map(_STATUS_OF.__getitem__, found[1].split(FOLD)),
                 ),
                 0,
             )
             if any(v.kind is HabitKind.NUMERIC for v in d.versions):
-                deque(map(values.__setitem__, indices, map(float, found[2].split(_FOLD))), 0)
+                deque(map(values.__setitem__, indices, map(float, found[2].split(FOLD))), 0)
         first_day = date.fromordinal(first)
         laid.append(
             HabitDays(
