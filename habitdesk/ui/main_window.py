@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from habitdesk.ui.context import AppContext
 from habitdesk.ui.views.base import View
 from habitdesk.ui.views.registry import SCREEN_IDS, SCREENS
-from habitdesk.ui.widgets.message_bar import MessageBar
+from habitdesk.ui.widgets.message_bar import Action, MessageBar
 
 _GEOMETRY = "window/geometry"
 # How long after start-up the other screens begin to be made in the background.
@@ -282,8 +282,15 @@ class MainWindow(QMainWindow):
 
     # --- messages and state -------------------------------------------------------------------
 
-    def show_message(self, text: str, *, error: bool = False, timeout_ms: int = 0) -> None:
-        self.message_bar.show_message(text, "error" if error else "info", timeout_ms)
+    def show_message(
+        self,
+        text: str,
+        *,
+        error: bool = False,
+        timeout_ms: int = 0,
+        action: Action | None = None,
+    ) -> None:
+        self.message_bar.show_message(text, "error" if error else "info", timeout_ms, action)
 
     def _went_offline(self, message: str) -> None:
         self.set_connection_state("offline", message)

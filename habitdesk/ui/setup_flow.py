@@ -196,13 +196,7 @@ class SetupFlow(QObject):
         finally:
             self.prompt = None
             dialog.deleteLater()
-        if not ok:
-            shell.window.set_connection_state("offline", "No database password given")
-            shell.window.show_message(
-                "Not connected: the shared database needs its password. Restart HabitDesk to "
-                "enter it.",
-                error=True,
-            )
+        # Declined: the shell says so (offline, every screen "Not connected", Try again).
         return ok
 
 

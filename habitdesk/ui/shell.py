@@ -72,26 +72,37 @@ class Shell(QObject):
             # The window paints in a turn of its own, before the core opens (one long turn
             # of both kept the loop from answering for up to ≈70 ms).
             await asyncio.sleep(0)
+        await self.connect()
+
+    async def connect(self) -> None:
+        """Open the database and load the family. When it cannot be opened the window says why,
+        every screen says "Not connected", and the message offers Try again."""
         if self.before_connect is not None and not await self.before_connect():
-            self.context.report_open_failure("No database password was given.")
-            self.ready.emit()
+            self._not_opened(
+                "No database password given",
+                "Not connected: the shared database needs its password. Try again to enter it.",
+            )
             return
         try:
             core = await AppCore.open(self.settings)
         except SchemaMismatchError as exc:
-            self.context.report_open_failure(exc.message)
-            self.window.set_connection_state("offline", exc.message)
-            self.window.show_message(f"{exc.message} {exc.hint or ''}".strip(), error=True)
+            self._not_opened(exc.message, f"{exc.message} {exc.hint or ''}".strip())
             self.window.show_screen("settings")
-            self.ready.emit()
             return
         except DatabaseConnectionError as exc:
-            self.context.report_open_failure(exc.message)
-            self.window.set_connection_state("offline", exc.message)
-            self.window.show_message(f"Offline: {exc}", error=True)
-            self.ready.emit()
+            self._not_opened(exc.message, f"Offline: {exc}")
             return
         await self.attach(core)
+
+    def _not_opened(self, reason: str, message: str) -> None:
+        self.context.report_open_failure(reason)
+        self.window.set_connection_state("offline", reason)
+        self.window.show_message(message, error=True, action=("Try again", self.try_again))
+        self.ready.emit()
+
+    def try_again(self) -> asyncio.Task[None]:
+        """Connect again: the server may be up now, the schema upgraded, a password at hand."""
+        return self.context.tasks.run(self.connect())
 
     async def attach(self, core: AppCore) -> None:
         """Use `core` from now on (start-up, or after the wizard connected somewhere else)."""

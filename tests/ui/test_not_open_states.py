@@ -4,14 +4,18 @@ second family. The screens are visited as a user does, by clicking them in the n
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from typing import Any
+from uuid import uuid4
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
 from habitdesk.core.config import load_settings
+from habitdesk.core.db.database import Database
+from habitdesk.core.db.migrate import upgrade
 from habitdesk.core.errors import DatabaseConnectionError
 from habitdesk.core.services.people import FamilyService
 from habitdesk.ui.shell import Shell
@@ -132,3 +136,51 @@ def test_an_open_database_whose_families_could_not_be_read_is_not_taken_for_no_f
 
     for screen_id, text in visit_all(qtbot, shell, run).items():
         assert "No family yet" not in text, screen_id
+
+
+def test_try_again_opens_the_database_once_it_is_there(
+    qtbot: Any, run: Any, make_shell: Any, pg_servers: Any
+) -> None:
+    """The family's database was not created yet; once it is (and migrated), the message's
+    Try again opens it without restarting the app."""
+    name = f"hd_try_again_{uuid4().hex[:8]}"
+    shell: Shell = make_shell(load_settings(database_url=pg_servers.url_for(name)))
+    try:
+        run(shell.start())
+        bar = shell.window.message_bar
+        assert shell.context.core is None
+        assert f"The database '{name}' does not exist" in bar.label.text()
+        assert bar.action_button.isVisible() and bar.action_button.text() == "Try again"
+        assert "Not connected" in visit(qtbot, shell, "habits")
+
+        # On a thread: the helper runs its own event loop, which must not replace the app's.
+        run(asyncio.to_thread(pg_servers.create_database, name))
+        run(_migrate(pg_servers.url_for(name)))
+        qtbot.mouseClick(bar.action_button, Qt.MouseButton.LeftButton)
+        run(_until(lambda: shell.context.core is not None and shell.context.families_known))
+        run(shell.context.tasks.drain())
+
+        assert not bar.isVisible()
+        assert shell.window.connection_label.property("state") == "online"
+        for screen_id, text in visit_all(qtbot, shell, run).items():
+            assert "Not connected" not in text, screen_id
+            assert "No family yet" in text, screen_id  # a new, empty database
+        run(shell.shutdown())
+    finally:
+        run(asyncio.to_thread(pg_servers.drop_database, name))
+
+
+async def _migrate(url: str) -> None:
+    db = Database.from_url(url)
+    try:
+        await upgrade(db)
+    finally:
+        await db.dispose()
+
+
+async def _until(condition: Any, seconds: float = 10.0) -> None:
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the condition never held")

@@ -515,6 +515,13 @@ def test_declining_the_password_at_start_stays_offline(
     assert shell.context.core is None
     assert shell.window.connection_label.property("state") == "offline"
     assert "needs its password" in shell.window.message_bar.label.text()
+    # Try again asks for the password again.
+    click(qtbot, shell.window.message_bar.action_button)
+    run(_until(lambda: flow.prompt is not None and flow.prompt.isVisible()))
+    click(qtbot, flow.prompt.cancel_button)
+    run(shell.context.tasks.drain())
+    assert shell.context.core is None
+    assert "needs its password" in shell.window.message_bar.label.text()
 
 
 def test_from_a_shared_database_back_to_this_computer(

@@ -16,7 +16,7 @@ NOT_OPEN_TITLE = "Not connected"
 NOT_OPEN_HINT = (
     "the family's data could not be opened, so there is nothing to show here (nothing is "
     "lost). The message above says why; Settings → Check connection looks into it. Once the "
-    "database can be reached, start HabitDesk again."
+    "database can be reached, press Try again."
 )
 
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+
+# A button beside the message: its text and what it does ("Try again").
+Action = tuple[str, Callable[[], object]]
 
 
 class MessageBar(QFrame):
@@ -16,12 +21,17 @@ class MessageBar(QFrame):
         self.label = QLabel()
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.action_button = QPushButton()
+        self.action_button.hide()
+        self.action_button.clicked.connect(self._act)
+        self._action: Callable[[], object] | None = None
         close = QToolButton()
         close.setText("✕")
         close.setAccessibleName("Dismiss message")
         close.setAutoRaise(True)
         close.clicked.connect(self.hide)
         layout.addWidget(self.label, 1)
+        layout.addWidget(self.action_button)
         layout.addWidget(close)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -32,8 +42,14 @@ class MessageBar(QFrame):
     def kind(self) -> str:
         return str(self.property("kind") or "")
 
-    def show_message(self, text: str, kind: str = "info", timeout_ms: int = 0) -> None:
+    def show_message(
+        self, text: str, kind: str = "info", timeout_ms: int = 0, action: Action | None = None
+    ) -> None:
         self.label.setText(text)
+        self._action = action[1] if action else None
+        self.action_button.setText(action[0] if action else "")
+        self.action_button.setAccessibleName(action[0] if action else "")
+        self.action_button.setVisible(action is not None)
         self.setProperty("kind", kind)
         self.style().unpolish(self)
         self.style().polish(self)
@@ -42,3 +58,9 @@ class MessageBar(QFrame):
             self._timer.start(timeout_ms)
         else:
             self._timer.stop()
+
+    def _act(self) -> None:
+        action = self._action
+        self.hide()
+        if action is not None:
+            action()
