@@ -21,9 +21,9 @@ from habitdesk.core.schemas.habit_overview import (
     STRIP_DAYS,
     DetailPick,
     HabitOverviewRead,
-    StreakRead,
 )
 from habitdesk.core.schemas.habits import HabitRead
+from habitdesk.core.schemas.stats import StreakRead
 from habitdesk.core.services.base import Actor
 from habitdesk.core.services.habit_insights import HabitInsightsService
 from habitdesk.core.services.habit_overview import HabitOverviewService
@@ -143,6 +143,22 @@ async def test_each_habit_with_rules_strip_and_streaks(database: Database) -> No
     assert walking.current_streak == StreakRead(length=1, start=today(), end=today())
     assert walking.best_streak.length == 1
     assert gc.isenabled()
+
+
+async def test_a_habit_never_held_has_no_streaks(database: Database) -> None:
+    fam = await make_family(database)
+    never = await new_habit(database, fam, name="Never")
+    broken = await new_habit(database, fam, name="Broken")
+    await insert_entries(database, never.id, span(3, 1), EntryStatus.MISSED)
+    await insert_entries(database, broken.id, span(6, 5))
+    await insert_entries(database, broken.id, span(4, 1), EntryStatus.MISSED)
+
+    found = by_name(
+        await HabitOverviewService(database).overview(fam.actor(fam.viewer), fam.family.id)
+    )
+    assert (found["Never"].current_streak, found["Never"].best_streak) == (None, None)
+    assert found["Broken"].current_streak is None
+    assert found["Broken"].best_streak == StreakRead(length=2, start=days_ago(6), end=days_ago(5))
 
 
 async def test_cleared_days_count_nowhere(database: Database) -> None:

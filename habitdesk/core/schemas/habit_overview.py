@@ -10,6 +10,7 @@ from habitdesk.core.enums import EntryStatus
 from habitdesk.core.schemas.common import ReadModel
 from habitdesk.core.schemas.habit_insights import HabitDetailRead
 from habitdesk.core.schemas.habits import HabitRead, HabitVersionRead
+from habitdesk.core.schemas.stats import StreakRead
 
 STRIP_DAYS = 30
 
@@ -26,20 +27,12 @@ class StripDay(ReadModel):
     due: bool = True
 
 
-class StreakRead(ReadModel):
-    """A run of held days (see habitdesk.core.domain.streaks); length 0 when there is none."""
-
-    length: int = 0
-    start: date | None = None
-    end: date | None = None
-
-
 class HabitOverviewRead(ReadModel):
     habit: HabitRead  # with the rules in force on the overview's day
     versions: tuple[HabitVersionRead, ...]  # oldest first
     days: tuple[StripDay, ...]  # the last STRIP_DAYS days, oldest first, the overview's day last
-    current_streak: StreakRead
-    best_streak: StreakRead
+    current_streak: StreakRead | None  # None: no streak running
+    best_streak: StreakRead | None  # None: no day ever held
     total_done: int  # days recorded as done, ever
 
 
@@ -66,6 +59,5 @@ __all__ = [
     "DetailPick",
     "HabitOverviewRead",
     "HabitsWithDetailRead",
-    "StreakRead",
     "StripDay",
 ]

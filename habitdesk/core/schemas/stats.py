@@ -30,6 +30,9 @@ class DayStatsRead(ReadModel):
 
 
 class StreakRead(ReadModel):
+    """A run of held days (see habitdesk.core.domain.streaks); where there may be none, the
+    field is `StreakRead | None`."""
+
     start: date  # the first held day
     end: date  # the last held day
     length: int  # held days (neutral days inside the run do not count)

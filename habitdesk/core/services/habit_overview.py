@@ -38,7 +38,6 @@ from habitdesk.core.schemas.habit_overview import (
     DetailPick,
     HabitOverviewRead,
     HabitsWithDetailRead,
-    StreakRead,
     StripDay,
 )
 from habitdesk.core.schemas.habits import HabitVersionRead
@@ -59,12 +58,7 @@ from habitdesk.core.services.habit_queries import (
     history_read,
     versions_by_habit,
 )
-
-
-def _streak_read(streak: streaks.Streak | None) -> StreakRead:
-    if streak is None:
-        return StreakRead()
-    return StreakRead(length=streak.length, start=streak.start, end=streak.end)
+from habitdesk.core.services.history_reads import streak_read
 
 
 def picked(habits: Sequence[Habit], pick: DetailPick) -> Habit | None:
@@ -247,8 +241,8 @@ def _overviews(
                 habit=habit_read(habit, habit_rules.version_for_day(habit_versions, day)),
                 versions=tuple(habit_versions),
                 days=tuple(strip),
-                current_streak=_streak_read(found.current),
-                best_streak=_streak_read(found.best[0] if found.best else None),
+                current_streak=streak_read(found.current) if found.current else None,
+                best_streak=streak_read(found.best[0]) if found.best else None,
                 total_done=len(done),
             )
         )

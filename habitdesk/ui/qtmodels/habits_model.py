@@ -17,8 +17,9 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistent
 
 from habitdesk.core.domain.weekdays import WEEKDAY_NAMES
 from habitdesk.core.enums import Direction, HabitKind
-from habitdesk.core.schemas.habit_overview import HabitOverviewRead, StreakRead
+from habitdesk.core.schemas.habit_overview import HabitOverviewRead
 from habitdesk.core.schemas.people import MemberRead
+from habitdesk.core.schemas.stats import StreakRead
 from habitdesk.ui.widgets.day_strip import format_value, strip_summary
 from habitdesk.ui.widgets.weekday_picker import LONG, SHORT
 
@@ -121,13 +122,13 @@ def days_text(count: int) -> str:
     return f"{count:,} day" if count == 1 else f"{count:,} days"
 
 
-def streak_text(streak: StreakRead) -> str:
+def streak_text(streak: StreakRead | None) -> str:
     """ "🔥 12 days", or a dash when there is no current streak."""
-    return f"🔥 {days_text(streak.length)}" if streak.length else "—"
+    return f"🔥 {days_text(streak.length)}" if streak is not None else "—"
 
 
-def best_text(streak: StreakRead) -> str:
-    return f"Best {days_text(streak.length)}" if streak.length else "No streak yet"
+def best_text(streak: StreakRead | None) -> str:
+    return f"Best {days_text(streak.length)}" if streak is not None else "No streak yet"
 
 
 def spoken(item: HabitOverviewRead) -> str:
@@ -135,12 +136,13 @@ def spoken(item: HabitOverviewRead) -> str:
     parts = [habit.name, rules_summary(habit)]
     if habit.archived:
         parts.append("archived")
+    current, best = item.current_streak, item.best_streak
     parts.append(
-        f"current streak {days_text(item.current_streak.length)}"
-        if item.current_streak.length
+        f"current streak {days_text(current.length)}"
+        if current is not None
         else "no current streak"
     )
-    parts.append(f"best {days_text(item.best_streak.length)}")
+    parts.append(f"best {days_text(best.length if best is not None else 0)}")
     parts.append(strip_summary(item.days))
     return ", ".join(parts)
 

@@ -281,7 +281,7 @@ class HabitDelegate(QStyledItemDelegate):
 
         streak = item.current_streak
         painter.setFont(bold)
-        painter.setPen(text_colour if streak.length else muted)
+        painter.setPen(text_colour if streak is not None else muted)
         right = QRectF(streak_left, top + 6, _STREAK_WIDTH - 12, 22)
         painter.drawText(
             right, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, streak_text(streak)
@@ -826,19 +826,19 @@ class HabitsView(View):
         self.detail_description.setText(habit.description or "")
         self.detail_description.setVisible(bool(habit.description))
         current, best = item.current_streak, item.best_streak
-        self.current_label.setText(days_text(current.length) if current.length else "—")
+        self.current_label.setText(days_text(current.length) if current is not None else "—")
         self.current_label.setToolTip(
             f"{day_text(current.start)} – {day_text(current.end)}"
-            if current.start and current.end
+            if current is not None
             else "No streak running: the last due day was not done."
         )
-        self.best_label.setText(days_text(best.length) if best.length else "—")
+        self.best_label.setText(days_text(best.length) if best is not None else "—")
         self.best_dates.setText(
             f"Best streak: {day_text(best.start)} – {day_text(best.end)}"
-            if best.start and best.end
+            if best is not None
             else ""
         )
-        self.best_dates.setVisible(bool(best.length))
+        self.best_dates.setVisible(best is not None)
         self.done_label.setText(f"{item.total_done:,}")
         self.day_strip.set_days(
             item.days,
