@@ -4,7 +4,6 @@ against what was recorded through `core` on a real SQLite database, and against 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from habitdesk.ui.context import AppContext
 from habitdesk.ui.qtmodels.history_model import Column
 from habitdesk.ui.views.history import HistoryView
 from habitdesk.ui.widgets.member_compare import WEEKDAY_NAMES
+from tests.ui.waiting import until
 
 ADMIN = Actor.local_admin()
 
@@ -577,33 +577,24 @@ def test_enter_on_a_week_of_the_trend_narrows_the_range_to_it(
     assert view.detail.text().endswith("7 days")
 
 
-async def _until(condition: Any, seconds: float = 2.0) -> None:
-    """Let the app's loop run (Qt timers included) until `condition()` holds."""
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("the condition never held")
-
-
 def test_presets_and_tabs_by_their_alt_keys(
     view: HistoryView, context: AppContext, martins: Family, qtbot: Any, run: Any
 ) -> None:
     view.activateWindow()
-    run(_until(view.isActiveWindow))
+    run(until(view.isActiveWindow))
     # A mnemonic "clicks" its button after a short animation: the loop runs until it has.
     qtbot.keyClick(view, Qt.Key.Key_7, Qt.KeyboardModifier.AltModifier)
-    run(_until(lambda: view.preset == "7"))
+    run(until(lambda: view.preset == "7"))
     run(context.tasks.drain())
     assert view.preset_buttons["7"].isChecked()
     assert view.current_range() == (martins.today - timedelta(days=6), martins.today)
     assert row_texts(view, "Read 20 minutes")["DONE"] == "3"
     qtbot.keyClick(view, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
-    run(_until(lambda: view.preset == "all"))
+    run(until(lambda: view.preset == "all"))
     run(context.tasks.drain())
     assert view.current_range()[0] == martins.today - timedelta(days=40)
     qtbot.keyClick(view, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)
-    run(_until(lambda: view.tabs.currentIndex() == 1))
+    run(until(lambda: view.tabs.currentIndex() == 1))
     assert view.table.isVisible()
     qtbot.keyClick(view, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
-    run(_until(lambda: view.tabs.currentIndex() == 0))
+    run(until(lambda: view.tabs.currentIndex() == 0))

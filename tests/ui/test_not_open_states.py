@@ -20,6 +20,7 @@ from habitdesk.core.errors import DatabaseConnectionError
 from habitdesk.core.services.people import FamilyService
 from habitdesk.ui.shell import Shell
 from habitdesk.ui.views.registry import SCREEN_IDS
+from tests.ui.waiting import until
 
 FAMILY_SCREENS = ("today", "family", "routines", "habits", "history", "rewards")
 UNREACHABLE = "postgresql://habitdesk:secret@127.0.0.1:1/nowhere"
@@ -157,7 +158,7 @@ def test_try_again_opens_the_database_once_it_is_there(
         run(asyncio.to_thread(pg_servers.create_database, name))
         run(_migrate(pg_servers.url_for(name)))
         qtbot.mouseClick(bar.action_button, Qt.MouseButton.LeftButton)
-        run(_until(lambda: shell.context.core is not None and shell.context.families_known))
+        run(until(lambda: shell.context.core is not None and shell.context.families_known))
         run(shell.context.tasks.drain())
 
         assert not bar.isVisible()
@@ -176,11 +177,3 @@ async def _migrate(url: str) -> None:
         await upgrade(db)
     finally:
         await db.dispose()
-
-
-async def _until(condition: Any, seconds: float = 10.0) -> None:
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("the condition never held")

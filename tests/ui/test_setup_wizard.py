@@ -8,7 +8,6 @@ saved settings and the files under the test's folder.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 from collections.abc import Callable, Iterator
@@ -40,6 +39,7 @@ from habitdesk.ui.dialogs.setup_wizard import (
 from habitdesk.ui.setup_flow import attach_setup_wizard
 from habitdesk.ui.shell import Shell
 from tests.core.test_secrets import MemoryKeyring, files_containing, installed_keyring
+from tests.ui.waiting import until
 
 ADMIN = Actor.local_admin()
 NEXT = QWizard.WizardButton.NextButton
@@ -144,14 +144,6 @@ def fill_people(qtbot: Any, wizard: SetupWizard, email: str = "anna@example.com"
 def finish(qtbot: Any, wizard: SetupWizard, shell: Shell, run: Any) -> None:
     click(qtbot, wizard.button(FINISH_BUTTON))
     run(shell.context.tasks.drain())
-
-
-async def _until(condition: Callable[[], bool], timeout: float = 15.0) -> None:
-    loop = asyncio.get_event_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        assert loop.time() < deadline, "timed out waiting"
-        await asyncio.sleep(0.02)
 
 
 def assert_the_millers(core: AppCore, run: Any) -> None:
@@ -475,12 +467,12 @@ def test_without_a_keyring_the_password_is_asked_at_each_start(
     again = make_shell(load_settings())
     flow = again.setup_flow  # type: ignore[attr-defined]
     starting = qloop.create_task(again.start())
-    run(_until(lambda: flow.prompt is not None and flow.prompt.isVisible()))
+    run(until(lambda: flow.prompt is not None and flow.prompt.isVisible()))
     prompt = flow.prompt
     assert again.context.core is None
     qtbot.keyClicks(prompt.password, "not-it")
     qtbot.keyClick(prompt.password, Qt.Key.Key_Return)
-    run(_until(lambda: prompt.error.isVisible()))
+    run(until(lambda: prompt.error.isVisible()))
     assert "refused the password for habitdesk" in prompt.error.text()
     assert again.window.connection_label.property("state") != "offline"
     prompt.password.clear()
@@ -506,7 +498,7 @@ def test_declining_the_password_at_start_stays_offline(
     shell = make_shell(load_settings())
     flow = shell.setup_flow  # type: ignore[attr-defined]
     starting = qloop.create_task(shell.start())
-    run(_until(lambda: flow.prompt is not None and flow.prompt.isVisible()))
+    run(until(lambda: flow.prompt is not None and flow.prompt.isVisible()))
     assert "habitdesk@127.0.0.1:1/nowhere" in " ".join(
         label.text() for label in flow.prompt.findChildren(QLabel)
     )
@@ -517,7 +509,7 @@ def test_declining_the_password_at_start_stays_offline(
     assert "needs its password" in shell.window.message_bar.label.text()
     # Try again asks for the password again.
     click(qtbot, shell.window.message_bar.action_button)
-    run(_until(lambda: flow.prompt is not None and flow.prompt.isVisible()))
+    run(until(lambda: flow.prompt is not None and flow.prompt.isVisible()))
     click(qtbot, flow.prompt.cancel_button)
     run(shell.context.tasks.drain())
     assert shell.context.core is None
