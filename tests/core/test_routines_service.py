@@ -15,13 +15,14 @@ from sqlalchemy import event, select
 
 from habitdesk.core.changes import Kind
 from habitdesk.core.db.database import Database
+from habitdesk.core.domain.weekdays import mask_from_names
 from habitdesk.core.errors import (
     ConflictError,
     InvalidInputError,
     NotFoundError,
     PermissionDeniedError,
 )
-from habitdesk.core.models import PointsEntry
+from habitdesk.core.models import PointsEntry, RoutineStep, RoutineVersion
 from habitdesk.core.models.enums import PointsSource, Role, RunStatus
 from habitdesk.core.schemas.people import MemberRead
 from habitdesk.core.schemas.routines import RoutineRead
@@ -29,6 +30,7 @@ from habitdesk.core.services.base import Actor
 from habitdesk.core.services.ledger import balance
 from habitdesk.core.services.people import FamilyService, UserService
 from habitdesk.core.services.routines import RoutineService
+from habitdesk.core.services.today import TodayService
 from tests.core.factories import FamilyFixture, make_family
 
 # Wednesday 4 March 2026, 09:00 in Paris (UTC+1 before the clocks change).
@@ -403,6 +405,46 @@ async def test_version_on_picks_the_version_in_force_that_day(s: Setup) -> None:
         assert version is not None and version.number == number, day
     read = await s.routines.get_routine(routine.id)
     assert (read.current_version.number, read.latest_version.number) == (2, 3)
+
+
+async def test_the_version_in_force_is_the_latest_started_not_the_highest_numbered(
+    s: Setup,
+) -> None:
+    """Versions whose numbers and start days disagree (a version numbered after another but
+    starting before it, as an import or another computer's edit can leave them): every reader
+    takes the one started last by the day, as the habits and the History do."""
+    routine = await s.create(effective_from="2026-01-01")
+    await s.routines.update_routine(
+        s.owner, routine.id, {"weekdays": ["sat"], "effective_from": "2026-02-15"}
+    )
+    async with s.db.transaction() as session:
+        third = RoutineVersion(
+            routine_id=routine.id,
+            number=3,
+            effective_from=date(2026, 2, 1),
+            weekdays=mask_from_names(["mon"]),
+            start_time=None,
+            finish_by=None,
+        )
+        session.add(third)
+        await session.flush()
+        session.add(RoutineStep(version_id=third.id, position=0, title="Stretch"))
+    for day, number in [
+        (date(2026, 1, 31), 1),
+        # Version 2 (numbered above 1, starting later) is not in force before its start day.
+        (date(2026, 2, 10), 3),
+        # From its start it is: it started last (by the version number alone it was 3).
+        (date(2026, 2, 20), 2),
+        (TODAY, 2),
+    ]:
+        version = await s.routines.version_on(routine.id, day)
+        assert version is not None and version.number == number, day
+    assert (await s.routines.get_routine(routine.id)).current_version.number == 2
+    overview = await TodayService(s.db, clock=lambda: NOW).day_overview(s.owner, s.fam.family.id)
+    child = overview.member(s.fam.child.user_id)
+    assert child is not None
+    shown = [r for r in child.routines + child.not_due_routines if r.routine.id == routine.id]
+    assert [(r.version.number, r.due) for r in shown] == [(2, False)]  # Saturdays only
 
 
 async def test_default_effective_day_never_precedes_a_pending_version(s: Setup) -> None:

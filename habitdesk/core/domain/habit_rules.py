@@ -87,7 +87,8 @@ V = TypeVar("V", bound=_Dated)
 
 
 def version_in_force(versions: Sequence[V], day: date) -> V | None:
-    """The version whose rules held on `day`: the latest one that had started by then.
+    """The version (of a habit's rules, or of a routine) that held on `day`: the latest one
+    that had started by then, whatever its number.
 
     When two versions start on the same day the later-numbered one wins (it corrected the
     other). None when the day precedes every version.

@@ -1,5 +1,5 @@
 """Read-models of routines, built from rows already loaded: a version with what changed since
-the one before it, the version in force on a day, a routine, and a run with its step checks.
+the one before it, a routine with its version in force, and a run with its step checks.
 
 Shared by `RoutineService` and `TodayService` (which reads the same rows in fewer statements),
 so both answer with the same read-models. Pure functions: no session, no I/O.
@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from habitdesk.core.domain.habit_rules import V
+from habitdesk.core.domain.habit_rules import version_in_force
 from habitdesk.core.domain.routine_diff import (
     StepSpec,
     VersionSpec,
@@ -72,10 +72,10 @@ def version_reads(versions: Sequence[RoutineVersion]) -> list[RoutineVersionRead
     return reads
 
 
-def in_force(versions: Sequence[V], day: date) -> V | None:
-    """The highest-numbered version started by `day`; None before the routine's first one."""
-    candidates = [v for v in versions if v.effective_from <= day]
-    return max(candidates, key=lambda v: v.number) if candidates else None
+# Routines follow the habits' rule (the latest start by `day`, then the higher number), so the
+# routine screens, Today and the History judge a day by the same version. The old name stays for
+# routines.py, which imports it.
+in_force = version_in_force
 
 
 def routine_read(
@@ -96,7 +96,7 @@ def routine_read(
         position=routine.position,
         archived=routine.archived,
         version=routine.version,
-        current_version=in_force(versions, today) or versions[0],
+        current_version=version_in_force(versions, today) or versions[0],
         latest_version=versions[-1],
         version_count=len(versions) if version_count is None else version_count,
         created_at=routine.created_at,

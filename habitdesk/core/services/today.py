@@ -29,6 +29,7 @@ from sqlalchemy.orm import aliased, contains_eager
 
 from habitdesk.core.db.database import Database
 from habitdesk.core.domain.days import family_today
+from habitdesk.core.domain.habit_rules import version_in_force
 from habitdesk.core.domain.weekdays import includes, mask_from_names
 from habitdesk.core.errors import InvalidInputError, PermissionDeniedError
 from habitdesk.core.models import (
@@ -62,7 +63,7 @@ from habitdesk.core.services.habit_queries import (
     version_read,
 )
 from habitdesk.core.services.people import family_member_reads
-from habitdesk.core.services.routine_reads import in_force, routine_read, run_read, version_reads
+from habitdesk.core.services.routine_reads import routine_read, run_read, version_reads
 
 # Viewers only read: they have no routines or habits of their own to do.
 DOERS = frozenset({Role.OWNER, Role.PARENT, Role.CHILD})
@@ -200,7 +201,7 @@ async def _routines_of_day(
     result = []
     for routine in routines:
         versions = version_reads(routine.versions)
-        version = in_force(versions, day)
+        version = version_in_force(versions, day)
         if version is None:
             continue  # it starts later: nothing to do that day
         run = run_of.get((routine.id, routine.user_id))
