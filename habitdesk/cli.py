@@ -19,7 +19,9 @@ from habitdesk.cli_support import print_json as _print_json
 from habitdesk.cli_support import settings_from as _settings
 
 EXIT_USAGE = 2
-Handler = Callable[[argparse.Namespace], Awaitable[int]]
+# Most commands are coroutines run on one event loop; the GUI and screenshot commands run their own
+# (Qt's) and return the exit status directly.
+Handler = Callable[[argparse.Namespace], Awaitable[int] | int]
 
 
 class _Parser(argparse.ArgumentParser):

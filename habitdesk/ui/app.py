@@ -23,7 +23,13 @@ def create_application(argv: list[str] | None = None):  # type: ignore[no-untype
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    existing = QApplication.instance()
+    # The tests make one QApplication for the whole session; it is always a QApplication.
+    app = (
+        existing
+        if isinstance(existing, QApplication)
+        else QApplication(argv if argv is not None else sys.argv)
+    )
     QTimer.singleShot(collector.LONGEST_PAUSE_MS, collector.start_up_over)
     app.setApplicationName("HabitDesk")
     app.setOrganizationName("HabitDesk")

@@ -72,9 +72,9 @@ class Shell(QObject):
             # The window paints in a turn of its own, before the core opens (one long turn
             # of both kept the loop from answering for up to ≈70 ms).
             await asyncio.sleep(0)
-        await self.connect()
+        await self.open_database()
 
-    async def connect(self) -> None:
+    async def open_database(self) -> None:
         """Open the database and load the family. When it cannot be opened the window says why,
         every screen says "Not connected", and the message offers Try again."""
         if self.before_connect is not None and not await self.before_connect():
@@ -102,7 +102,7 @@ class Shell(QObject):
 
     def try_again(self) -> asyncio.Task[None]:
         """Connect again: the server may be up now, the schema upgraded, a password at hand."""
-        return self.context.tasks.run(self.connect())
+        return self.context.tasks.run(self.open_database())
 
     async def attach(self, core: AppCore) -> None:
         """Use `core` from now on (start-up, or after the wizard connected somewhere else)."""

@@ -18,6 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
@@ -198,8 +199,7 @@ class DayEntryDialog(QDialog):
         root.addWidget(box)
 
         self._select_recorded()
-        # Only the newly chosen button: mid-switch, none is checked.
-        self.choices.buttonToggled.connect(lambda _b, on: on and self._choice_changed())
+        self.choices.buttonToggled.connect(self._choice_toggled)
         self._choice_changed()
         why = refusal(detail, day) or not_allowed(context, detail)
         if why is not None:
@@ -254,6 +254,10 @@ class DayEntryDialog(QDialog):
 
     def choice(self) -> str:
         return next(k for k, b in self.buttons.items() if b.isChecked())
+
+    def _choice_toggled(self, _button: QAbstractButton, on: bool) -> None:
+        if on:  # only the newly chosen button: mid-switch, none is checked
+            self._choice_changed()
 
     def _choice_changed(self) -> None:
         clearing = self.choice() == NONE
