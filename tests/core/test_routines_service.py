@@ -407,12 +407,10 @@ async def test_version_on_picks_the_version_in_force_that_day(s: Setup) -> None:
     assert (read.current_version.number, read.latest_version.number) == (2, 3)
 
 
-async def test_the_version_in_force_is_the_latest_started_not_the_highest_numbered(
-    s: Setup,
-) -> None:
-    """Versions whose numbers and start days disagree (a version numbered after another but
-    starting before it, as an import or another computer's edit can leave them): every reader
-    takes the one started last by the day, as the habits and the History do."""
+async def numbered_out_of_start_order(s: Setup) -> RoutineRead:
+    """A routine whose version numbers and start days disagree, as an import or another
+    computer's edit can leave them: version 1 from 1 January (weekdays), version 2 from
+    15 February (Saturdays), version 3 from 1 February (Mondays, one step "Stretch")."""
     routine = await s.create(effective_from="2026-01-01")
     await s.routines.update_routine(
         s.owner, routine.id, {"weekdays": ["sat"], "effective_from": "2026-02-15"}
@@ -429,6 +427,15 @@ async def test_the_version_in_force_is_the_latest_started_not_the_highest_number
         session.add(third)
         await session.flush()
         session.add(RoutineStep(version_id=third.id, position=0, title="Stretch"))
+    return routine
+
+
+async def test_the_version_in_force_is_the_latest_started_not_the_highest_numbered(
+    s: Setup,
+) -> None:
+    """Every reader takes the version started last by the day, as the habits and the History
+    do, not the highest-numbered one started by then."""
+    routine = await numbered_out_of_start_order(s)
     for day, number in [
         (date(2026, 1, 31), 1),
         # Version 2 (numbered above 1, starting later) is not in force before its start day.
@@ -445,6 +452,24 @@ async def test_the_version_in_force_is_the_latest_started_not_the_highest_number
     assert child is not None
     shown = [r for r in child.routines + child.not_due_routines if r.routine.id == routine.id]
     assert [(r.version.number, r.due) for r in shown] == [(2, False)]  # Saturdays only
+
+
+async def test_runs_follow_the_version_started_last_not_the_highest_numbered(s: Setup) -> None:
+    """Starting and skipping a day write the run against the version the readers show for it:
+    the one started last by the day (the highest number started by then would be version 3)."""
+    routine = await numbered_out_of_start_order(s)
+    started = (await s.routines.start_run(s.child, routine.id, date(2026, 2, 20))).value
+    skipped = (await s.routines.skip_run(s.child, routine.id, date(2026, 2, 21))).value
+    before_two = (await s.routines.start_run(s.child, routine.id, date(2026, 2, 10))).value
+    assert [(r.day, r.version_number) for r in (started, skipped, before_two)] == [
+        (date(2026, 2, 20), 2),
+        (date(2026, 2, 21), 2),
+        (date(2026, 2, 10), 3),
+    ]
+    assert [step.title for step in before_two.steps] == ["Stretch"]
+    second = (await s.routines.list_versions(routine.id))[1]
+    assert (started.version_id, skipped.version_id) == (second.id, second.id)
+    assert (started.scheduled, skipped.scheduled) == (False, True)  # version 2: Saturdays
 
 
 async def test_default_effective_day_never_precedes_a_pending_version(s: Setup) -> None:

@@ -796,13 +796,4 @@ async def _flush_entry(session: AsyncSession, habit: Habit, day: date) -> None:
         ) from None
 
 
-__all__ = [
-    "HabitService",
-    "Unindexed",
-    "days_list",
-    "entry_read",
-    "family_reader",
-    "habit_read",
-    "split_days",
-    "version_read",
-]
+__all__ = ["HabitService", "Unindexed", "family_reader"]

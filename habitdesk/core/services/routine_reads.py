@@ -72,12 +72,6 @@ def version_reads(versions: Sequence[RoutineVersion]) -> list[RoutineVersionRead
     return reads
 
 
-# Routines follow the habits' rule (the latest start by `day`, then the higher number), so the
-# routine screens, Today and the History judge a day by the same version. The old name stays for
-# routines.py, which imports it.
-in_force = version_in_force
-
-
 def routine_read(
     routine: Routine,
     today: date,
@@ -147,4 +141,4 @@ def run_read(
     )
 
 
-__all__ = ["in_force", "routine_read", "run_read", "spec_of", "version_read", "version_reads"]
+__all__ = ["routine_read", "run_read", "spec_of", "version_read", "version_reads"]

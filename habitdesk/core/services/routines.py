@@ -2,7 +2,8 @@
 
 Every change of steps or schedule appends a RoutineVersion instead of editing one, so a run
 recorded last month still shows the steps that were asked of the child then. The version in
-force on a day is the highest-numbered one whose `effective_from` is on or before that day.
+force on a day is the habits' rule (`habit_rules.version_in_force`): the one started last by
+that day, and of two started the same day the higher-numbered.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from habitdesk.core.changes import NO_CHANGES, Changes, Kind
 from habitdesk.core.db.database import Database
 from habitdesk.core.domain.days import family_today
+from habitdesk.core.domain.habit_rules import version_in_force
 from habitdesk.core.domain.routine_diff import (
     StepSpec,
     VersionSpec,
@@ -67,15 +69,10 @@ from habitdesk.core.services.base import (
     require_role,
     require_self_or_editor,
 )
-from habitdesk.core.services.habits import Unindexed, days_list, family_reader, split_days
+from habitdesk.core.services.habit_queries import days_list, split_days
+from habitdesk.core.services.habits import Unindexed, family_reader
 from habitdesk.core.services.ledger import settle_points
-from habitdesk.core.services.routine_reads import (
-    in_force,
-    routine_read,
-    run_read,
-    spec_of,
-    version_reads,
-)
+from habitdesk.core.services.routine_reads import routine_read, run_read, spec_of, version_reads
 
 T = TypeVar("T")
 
@@ -189,10 +186,12 @@ async def _require_assignee(
 
 
 async def _version_in_force(session: AsyncSession, routine: Routine, day: date) -> RoutineVersion:
+    # `version_in_force` in SQL, so a run is written against the version every reader shows for
+    # its day, in one statement instead of loading every version.
     version = await session.scalar(
         select(RoutineVersion)
         .where(RoutineVersion.routine_id == routine.id, RoutineVersion.effective_from <= day)
-        .order_by(RoutineVersion.number.desc())
+        .order_by(RoutineVersion.effective_from.desc(), RoutineVersion.number.desc())
         .limit(1)
     )
     if version is None:
@@ -516,7 +515,7 @@ class RoutineService(Service):
         """The version in force on `day`; None before the routine's first version."""
         async with self.db.read() as session:
             versions = version_reads((await _load_routine(session, routine_id)).versions)
-            return in_force(versions, day)
+            return version_in_force(versions, day)
 
     # ----------------------------------------------------------------- runs
 
@@ -823,9 +822,9 @@ class RoutineService(Service):
 
         Any member may read it. Two statements whatever the number of routines, versions and
         days: the routines with their versions' weekdays, the permission check riding along; then
-        the run days, one text list per routine, member and status (see `habits.days_list`) —
-        or, when no routine came back, the family and the actor's role, to tell "none yet" from
-        "not yours to see".
+        the run days, one text list per routine, member and status (see
+        `habit_queries.days_list`) — or, when no routine came back, the family and the actor's
+        role, to tell "none yet" from "not yours to see".
         """
         if end < start:
             raise InvalidInputError("End: must be on or after the start day.")
@@ -928,7 +927,7 @@ class RoutineService(Service):
                         position=routine.position,
                         archived=routine.archived,
                         schedules=history,
-                        current=in_force(history, today) or history[0],
+                        current=version_in_force(history, today) or history[0],
                         runs=runs.get(routine_id, []),
                     )
                 )
