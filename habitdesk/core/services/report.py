@@ -74,7 +74,7 @@ from habitdesk.core.services.history_reads import (
     read_habit_defs,
     read_routine_defs,
 )
-from habitdesk.core.services.today import family_member_reads
+from habitdesk.core.services.people import family_member_reads
 
 _FROM_OUTCOME = {
     Outcome.DONE: ReportStatus.DONE,

@@ -319,4 +319,4 @@ def _entry_is(item: HabitDueRead, status: EntryStatus) -> bool:
     return item.entry is not None and item.entry.status is status
 
 
-__all__ = ["DOERS", "TodayService", "family_member_reads"]
+__all__ = ["DOERS", "TodayService"]
