@@ -302,6 +302,36 @@ async def test_the_habit_rules_of_the_sessions_day_decide(database: Database) ->
     assert logged.value.habit_id == habit_id
 
 
+async def test_the_rules_started_last_by_the_day_decide_not_the_highest_number(
+    database: Database,
+) -> None:
+    """Versions numbered out of start-day order (as an import can leave them) are judged as the
+    habit screens judge them: by the version started last by the day, and a day before every
+    version by the first one."""
+    fam = await make_family(database)
+    habit_id = await add_habit(
+        database,
+        fam,
+        fam.child.user_id,
+        "Sport",
+        [
+            (date(2026, 1, 1), HabitKind.NUMERIC),
+            (date(2026, 3, 1), HabitKind.NUMERIC),
+            (date(2026, 2, 1), HabitKind.BOOLEAN),
+        ],
+    )
+    service = exercise(database)
+    with pytest.raises(InvalidInputError, match="is a yes/no habit"):
+        await service.log_session(
+            fam.actor(fam.child), walk(fam, day=date(2026, 2, 20), habit_id=habit_id)
+        )
+    for day in (date(2025, 12, 31), date(2026, 3, 2)):  # version 1, then version 2 (not 3)
+        logged = await service.log_session(
+            fam.actor(fam.child), walk(fam, day=day, habit_id=habit_id)
+        )
+        assert (logged.value.day, logged.value.habit_id) == (day, habit_id)
+
+
 # ---- editing and removing -------------------------------------------------------------------
 
 

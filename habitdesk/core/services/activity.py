@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from habitdesk.core.changes import Changes, Kind
 from habitdesk.core.db.database import Database
 from habitdesk.core.domain.days import family_today
+from habitdesk.core.domain.habit_rules import version_for_day
 from habitdesk.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from habitdesk.core.models import (
     ExerciseSession,
@@ -128,16 +129,12 @@ async def _check_habit_link(
             f"Habit: “{habit.name}” is archived; restore it first or choose another habit."
         )
     versions = list(
-        await session.scalars(
-            select(HabitVersion)
-            .where(HabitVersion.habit_id == habit_id)
-            .order_by(HabitVersion.effective_from, HabitVersion.number)
-        )
+        await session.scalars(select(HabitVersion).where(HabitVersion.habit_id == habit_id))
     )
-    # The rules in force on the session's day; a session logged before the habit's first
-    # version (a walk yesterday, habit created today) is judged by that first version.
-    in_force = [v for v in versions if v.effective_from <= day] or versions[:1]
-    if not in_force or in_force[-1].kind is not HabitKind.NUMERIC:
+    # The rules in force on the session's day, as every habit screen judges it; a session
+    # logged before the habit's first version (a walk yesterday, habit created today) is
+    # judged by that first version.
+    if version_for_day(versions, day).kind is not HabitKind.NUMERIC:
         raise InvalidInputError(
             f"Habit: “{habit.name}” is a yes/no habit; only a numeric habit "
             "(like “150 exercise minutes a week”) can count exercise minutes."
