@@ -282,50 +282,46 @@ async def test_a_habit_in_another_family_is_refused(database: Database) -> None:
         await exercise(database).log_session(fam.actor(fam.parent), walk(fam, habit_id=habit_id))
 
 
-async def test_the_habit_rules_of_the_sessions_day_decide(database: Database) -> None:
-    fam = await make_family(database)
-    habit_id = await add_habit(
-        database,
-        fam,
-        fam.child.user_id,
-        "Sport",
-        [(date(2026, 1, 1), HabitKind.BOOLEAN), (date(2026, 3, 1), HabitKind.NUMERIC)],
-    )
-    service = exercise(database)
-    with pytest.raises(InvalidInputError, match="is a yes/no habit"):
-        await service.log_session(
-            fam.actor(fam.child), walk(fam, day=date(2026, 2, 20), habit_id=habit_id)
-        )
-    logged = await service.log_session(
-        fam.actor(fam.child), walk(fam, day=date(2026, 3, 2), habit_id=habit_id)
-    )
-    assert logged.value.habit_id == habit_id
+NEW_YEARS_EVE, FEB_20, MARCH_2 = date(2025, 12, 31), date(2026, 2, 20), date(2026, 3, 2)
 
 
-async def test_the_rules_started_last_by_the_day_decide_not_the_highest_number(
+@pytest.mark.parametrize(
+    ("kinds", "refused", "accepted"),
+    [
+        (
+            [(date(2026, 1, 1), HabitKind.BOOLEAN), (date(2026, 3, 1), HabitKind.NUMERIC)],
+            [NEW_YEARS_EVE, FEB_20],
+            [MARCH_2],
+        ),
+        # Numbered out of start-day order, as an import can leave them: the version started
+        # last by the day decides (2 on 2 March, not 3), and before every version the first.
+        (
+            [
+                (date(2026, 1, 1), HabitKind.NUMERIC),
+                (date(2026, 3, 1), HabitKind.NUMERIC),
+                (date(2026, 2, 1), HabitKind.BOOLEAN),
+            ],
+            [FEB_20],
+            [NEW_YEARS_EVE, MARCH_2],
+        ),
+    ],
+    ids=["in-order", "numbered-out-of-order"],
+)
+async def test_the_habit_rules_of_the_sessions_day_decide(
     database: Database,
+    kinds: list[tuple[date, HabitKind]],
+    refused: list[date],
+    accepted: list[date],
 ) -> None:
-    """Versions numbered out of start-day order (as an import can leave them) are judged as the
-    habit screens judge them: by the version started last by the day, and a day before every
-    version by the first one."""
+    """A session's day is judged by the habit's rules of that day, as the habit screens judge
+    it: minutes count only where those rules are numeric."""
     fam = await make_family(database)
-    habit_id = await add_habit(
-        database,
-        fam,
-        fam.child.user_id,
-        "Sport",
-        [
-            (date(2026, 1, 1), HabitKind.NUMERIC),
-            (date(2026, 3, 1), HabitKind.NUMERIC),
-            (date(2026, 2, 1), HabitKind.BOOLEAN),
-        ],
-    )
+    habit_id = await add_habit(database, fam, fam.child.user_id, "Sport", kinds)
     service = exercise(database)
-    with pytest.raises(InvalidInputError, match="is a yes/no habit"):
-        await service.log_session(
-            fam.actor(fam.child), walk(fam, day=date(2026, 2, 20), habit_id=habit_id)
-        )
-    for day in (date(2025, 12, 31), date(2026, 3, 2)):  # version 1, then version 2 (not 3)
+    for day in refused:
+        with pytest.raises(InvalidInputError, match="is a yes/no habit"):
+            await service.log_session(fam.actor(fam.child), walk(fam, day=day, habit_id=habit_id))
+    for day in accepted:
         logged = await service.log_session(
             fam.actor(fam.child), walk(fam, day=day, habit_id=habit_id)
         )
