@@ -13,6 +13,7 @@ from uuid import UUID
 
 import pytest
 from PySide6.QtCore import QDate, QPoint, Qt
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 from sqlalchemy import event
 
 from habitdesk.core.appcore import AppCore
@@ -598,3 +599,42 @@ def test_presets_and_tabs_by_their_alt_keys(
     assert view.table.isVisible()
     qtbot.keyClick(view, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
     run(until(lambda: view.tabs.currentIndex() == 0))
+
+
+def test_a_narrow_window_wraps_the_bar_and_the_cards_instead_of_scrolling_sideways(
+    demo: tuple[DemoReport, FamilyRead, list[MemberRead]],
+    app_core: AppCore,
+    qtbot: Any,
+    run: Any,
+) -> None:
+    """At the app's minimum window (960 px, ≈780 of them for the screen) nothing is cut off or
+    scrolls sideways: the range bar takes two lines. Narrower still, the member cards (four here,
+    at least 140 px each) take two rows of two. Wide: one line, one row."""
+    _report, family, members = demo
+    context = AppContext(app_core)
+    context.set_family(family, members)
+    view = HistoryView(context)
+    qtbot.addWidget(view)
+    view.show()
+    run(context.tasks.drain())
+    overview = view.findChild(QScrollArea, "historyOverview")
+    assert overview is not None
+
+    def laid_out_at(width: int) -> tuple[bool, int, int]:
+        view.resize(width, 900)
+        for _ in range(3):
+            QApplication.processEvents()
+        sideways = overview.horizontalScrollBar().isVisible()
+        bar_lines = len({b.mapTo(view, b.rect().center()).y() for b in _bar_buttons(view)})
+        card_rows = len({c.mapTo(view, c.rect().topLeft()).y() for c in view.comparison.cards})
+        return sideways, bar_lines, card_rows
+
+    assert laid_out_at(780) == (False, 2, 1)
+    assert laid_out_at(500)[2] == 2
+    assert laid_out_at(1500) == (False, 1, 1)
+    for card in view.comparison.cards:  # every card whole, inside the screen
+        assert card.mapTo(view, card.rect().bottomRight()).x() <= view.width()
+
+
+def _bar_buttons(view: HistoryView) -> list[QWidget]:
+    return [*view.preset_buttons.values(), view.from_edit, view.report_button]

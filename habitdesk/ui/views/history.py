@@ -52,6 +52,7 @@ from habitdesk.ui.qtmodels.history_model import (
 from habitdesk.ui.theme import ACCENT
 from habitdesk.ui.views.base import View
 from habitdesk.ui.widgets.charts import BarChart, LineChart, Series
+from habitdesk.ui.widgets.flow_layout import FlowLayout
 from habitdesk.ui.widgets.habit_insights_pane import weekday_order
 from habitdesk.ui.widgets.labels import heading
 from habitdesk.ui.widgets.member_compare import (
@@ -180,7 +181,7 @@ class HistoryView(View):
         subtitle.setProperty("muted", True)
         subtitle.setWordWrap(True)
         root.addWidget(subtitle)
-        root.addLayout(self._build_range_bar())
+        root.addWidget(self._build_range_bar())
 
         self.range_error = QLabel()
         self.range_error.setProperty("fieldError", True)
@@ -224,6 +225,7 @@ class HistoryView(View):
         self.summary = QLabel()
         self.summary.setObjectName("historySummary")
         self.summary.setAccessibleName("History summary")
+        self.summary.setWordWrap(True)  # a narrow window wraps it rather than scrolling sideways
         self.summary.setStyleSheet("font-size: 13pt; font-weight: 600;")
         top.addWidget(self.summary, 1)
         self.detail = QLabel()
@@ -234,6 +236,7 @@ class HistoryView(View):
         self.figures = QLabel()
         self.figures.setObjectName("historyFigures")
         self.figures.setAccessibleName("Days by outcome")
+        self.figures.setWordWrap(True)  # a narrow window wraps it rather than scrolling sideways
         inner.addWidget(self.figures)
         layout.addWidget(card)
 
@@ -260,6 +263,7 @@ class HistoryView(View):
         self.weekday_words = QLabel()
         self.weekday_words.setObjectName("historyWeekdayWords")
         self.weekday_words.setAccessibleName("Best and hardest weekdays")
+        self.weekday_words.setWordWrap(True)  # a narrow window wraps it rather than scrolling sideways
         inner.addWidget(self.weekday_words)
         charts.addWidget(card, 3)
         layout.addLayout(charts, 1)
@@ -320,8 +324,15 @@ class HistoryView(View):
 
     # --- building -----------------------------------------------------------------------------
 
-    def _build_range_bar(self) -> QHBoxLayout:
-        bar = QHBoxLayout()
+    def _build_range_bar(self) -> QWidget:
+        """The presets, then the dates and the report: one line, or two in a narrow window."""
+        range_bar = QWidget()
+        wrapping = FlowLayout(range_bar, spacing=8)
+        presets, dates = QWidget(), QWidget()
+        wrapping.addWidget(presets)
+        wrapping.addWidget(dates)
+        bar = QHBoxLayout(presets)
+        bar.setContentsMargins(0, 0, 0, 0)
         bar.setSpacing(6)
         self.preset_group = QButtonGroup(self)
         self.preset_buttons: dict[str, QPushButton] = {}
@@ -337,7 +348,6 @@ class HistoryView(View):
             button.clicked.connect(lambda _checked=False, k=key: self.choose_preset(k))
             bar.addWidget(button)
         self.preset_buttons["30"].setChecked(True)
-        bar.addSpacing(18)
         # A segmented look: the chosen range stands out in the accent colour in both themes.
         self.setStyleSheet(
             f"""
@@ -355,6 +365,9 @@ class HistoryView(View):
             """
         )
 
+        bar = QHBoxLayout(dates)
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.setSpacing(6)
         self.from_edit = self._date_edit("From")
         self.to_edit = self._date_edit("To")
         for text, edit in (("&From", self.from_edit), ("&To", self.to_edit)):
@@ -368,7 +381,7 @@ class HistoryView(View):
             bar.addWidget(label)
             bar.addSpacing(2)
             bar.addWidget(edit)
-        bar.addStretch(1)
+        bar.addSpacing(18)
         self.report_button = QPushButton("&Weekly report…")
         self.report_button.setAccessibleName("Weekly report")
         self.report_button.setToolTip(
@@ -376,7 +389,7 @@ class HistoryView(View):
         )
         self.report_button.clicked.connect(self.open_weekly_report)
         bar.addWidget(self.report_button)
-        return bar
+        return range_bar
 
     def _date_edit(self, name: str) -> QDateEdit:
         edit = QDateEdit()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from habitdesk.core.schemas.people import MemberRead
 from habitdesk.core.schemas.stats import HistoryMemberRead
 from habitdesk.ui.qtmodels.members_model import avatar_pixmap
+from habitdesk.ui.widgets.flow_layout import ColumnsLayout
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -220,15 +221,14 @@ class MemberCard(QFrame):
 
 
 class MemberComparison(QWidget):
-    """The cards in a row, in the family's order."""
+    """The cards side by side in the family's order: in one row, or balanced over two or more
+    in a narrow window."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("memberComparison")
         self.setAccessibleName("Members side by side")
-        self._layout = QHBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._layout.setSpacing(10)
+        self._layout = ColumnsLayout(self, spacing=10)
         self.cards: list[MemberCard] = []
 
     def show_members(
@@ -237,7 +237,7 @@ class MemberComparison(QWidget):
         while len(self.cards) < len(shown):
             card = MemberCard()
             self.cards.append(card)
-            self._layout.addWidget(card, 1)
+            self._layout.addWidget(card)
         for card, (member, read, trend) in zip(self.cards, shown, strict=False):
             card.show_member(member, read, trend)
             card.show()
