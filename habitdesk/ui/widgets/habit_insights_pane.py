@@ -312,6 +312,8 @@ class HabitInsightsPane(QScrollArea):
         # Narrower than a year's 54 weeks at the smallest cells: scroll sideways, never clip.
         self.calendar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.calendar.setWidget(self.heat_map)
+        # Whole repaints when scrolled sideways: the year headings stay pinned to the left edge.
+        self.calendar.horizontalScrollBar().valueChanged.connect(lambda _x: self.heat_map.update())
         self.calendar.setMinimumHeight(190)
         self.calendar.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         layout.addWidget(self.calendar)

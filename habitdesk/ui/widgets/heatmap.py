@@ -519,7 +519,10 @@ class YearHeatMap(QWidget):
         painter.setFont(heading_font)
         painter.setPen(text_colour(palette))
         year_text = str(block.year)
-        year_rect = QRectF(_PAD, block.top, self._content_width(), self._heading_height - 4)
+        # Pinned to the visible left edge: a narrow pane scrolls sideways to the newest weeks,
+        # and the year with its figures must stay readable (the pane repaints on scrolling).
+        left = _PAD + max(0, self.visibleRegion().boundingRect().left())
+        year_rect = QRectF(left, block.top, self._content_width(), self._heading_height - 4)
         painter.drawText(
             year_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, year_text
         )
