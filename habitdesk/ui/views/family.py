@@ -39,9 +39,9 @@ from habitdesk.core.changes import Kind
 from habitdesk.core.enums import Role, WeekStart
 from habitdesk.core.schemas.people import FamilyRead, MemberRead
 from habitdesk.ui.context import AppContext
-from habitdesk.ui.dialogs.confirm import confirm_removal
 from habitdesk.ui.dialogs.member_dialog import MemberDialog, MemberForm
 from habitdesk.ui.qtmodels.members_model import ROLE_LABELS, MembersTableModel
+from habitdesk.ui.removal import Removal
 from habitdesk.ui.tasks import Conflict, or_conflict
 from habitdesk.ui.views.base import View
 from habitdesk.ui.widgets.colour_button import SWATCHES
@@ -87,7 +87,7 @@ class FamilyView(View):
         super().__init__(context, parent)
         self.family: FamilyRead | None = None
         self.member_dialog: MemberDialog | None = None
-        self.confirm_box: QMessageBox | None = None
+        self.removal = Removal(self, on_error=self._show_member_error)
         self._select_after: UUID | None = None
         self._filling = False
 
@@ -477,31 +477,25 @@ class FamilyView(View):
             origin=self,
         )
 
-    def remove_member(self) -> None:
+    @property
+    def confirm_box(self) -> QMessageBox | None:
+        """The "Remove …?" box while it is open."""
+        return self.removal.box
+
+    def remove_member(self) -> QMessageBox | None:
         member = self.selected_member()
-        if member is None or not self._may_edit() or self.confirm_box is not None:
-            return
+        if member is None or not self._may_edit():
+            return None
         self._show_member_error("")
-        self.confirm_box = confirm_removal(
-            self,
+        return self.removal.ask(
             title="Remove member",
             text=f"Remove {member.full_name} from the family?",
             details="They disappear from the family's screens. Their history is kept, and they "
             "can be added back later.",
-            on_answer=lambda box, confirmed: self._remove_answered(box, confirmed, member),
-        )
-
-    def _remove_answered(self, box: QMessageBox, confirmed: bool, member: MemberRead) -> None:
-        if self.confirm_box is box:
-            self.confirm_box = None
-        core = self.context.core
-        if not confirmed or core is None:
-            return
-        self.context.tasks.write(
-            core.families.remove_member(self.context.actor, member.membership_id),
-            on_done=lambda _result: self._flash(f"Removed {member.full_name}."),
-            on_error=self._show_member_error,
-            origin=self,
+            remove=lambda core: core.families.remove_member(
+                self.context.actor, member.membership_id
+            ),
+            done=f"Removed {member.full_name}.",
         )
 
     def _show_member_error(self, message: str) -> None:

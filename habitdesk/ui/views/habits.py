@@ -75,7 +75,6 @@ from habitdesk.core.schemas.habit_overview import (
 )
 from habitdesk.core.schemas.people import MemberRead
 from habitdesk.ui.context import AppContext
-from habitdesk.ui.dialogs.confirm import confirm_removal
 from habitdesk.ui.dialogs.day_entry_dialog import DayEntryDialog
 from habitdesk.ui.dialogs.habit_editor import HabitEditor
 from habitdesk.ui.qtmodels.entries_model import EntriesModel
@@ -91,6 +90,7 @@ from habitdesk.ui.qtmodels.habits_model import (
     streak_text,
 )
 from habitdesk.ui.qtmodels.members_model import avatar_pixmap
+from habitdesk.ui.removal import Removal
 from habitdesk.ui.views.base import View
 from habitdesk.ui.widgets.day_strip import DayStrip, StripLegend, paint_strip, square_kind
 from habitdesk.ui.widgets.habit_insights_pane import HabitInsightsPane
@@ -331,7 +331,7 @@ class HabitsView(View):
         super().__init__(context, parent)
         self.overview: list[HabitOverviewRead] = []
         self.editor: HabitEditor | None = None
-        self.confirm_box: QMessageBox | None = None
+        self.removal = Removal(self, on_error=self._show_action_error)
         self._selected_id: UUID | None = None
         self._entries_stale = True
         self._shown_entries_for: UUID | None = None
@@ -1058,36 +1058,31 @@ class HabitsView(View):
             origin=self,
         )
 
+    @property
+    def confirm_box(self) -> QMessageBox | None:
+        """The "Remove …?" box while it is open."""
+        return self.removal.box
+
     def remove_selected(self) -> QMessageBox | None:
         item = self.selected()
-        if item is None or not self._may_edit() or self.confirm_box is not None:
+        if item is None or not self._may_edit():
             return None
         habit = item.habit
-        self.confirm_box = confirm_removal(
-            self,
+
+        def select_a_sibling() -> None:
+            siblings = self.model.member_habits(habit.user_id)
+            rest = [s for s in siblings if s.habit.id != habit.id]
+            self._selected_id = rest[0].habit.id if rest else None
+
+        return self.removal.ask(
             title="Remove habit",
             text=f"Remove “{habit.name}”?",
             details=f"It disappears with its {days_text(item.total_done)} done and every note. "
             "Points already earned stay. To keep its history, archive it instead.",
-            on_answer=lambda box, confirmed: self._remove_answered(box, confirmed, item),
-        )
-        return self.confirm_box
-
-    def _remove_answered(self, box: QMessageBox, confirmed: bool, item: HabitOverviewRead) -> None:
-        if self.confirm_box is box:
-            self.confirm_box = None
-        core = self.context.core
-        if not confirmed or core is None:
-            self.tree.setFocus()
-            return
-        siblings = self.model.member_habits(item.habit.user_id)
-        rest = [s for s in siblings if s.habit.id != item.habit.id]
-        self._selected_id = rest[0].habit.id if rest else None
-        self.context.tasks.write(
-            core.habits.remove_habit(self.context.actor, item.habit.id),
-            on_done=lambda _result: self._flash(f"Removed “{item.habit.name}”."),
-            on_error=self._show_action_error,
-            origin=self,
+            remove=lambda core: core.habits.remove_habit(self.context.actor, habit.id),
+            done=f"Removed “{habit.name}”.",
+            before_write=select_a_sibling,
+            on_cancel=self.tree.setFocus,
         )
 
     def _show_action_error(self, message: str) -> None:

@@ -50,7 +50,6 @@ from habitdesk.core.schemas.points import (
 )
 from habitdesk.core.services.base import Actor
 from habitdesk.ui.context import AppContext
-from habitdesk.ui.dialogs.confirm import confirm_removal
 from habitdesk.ui.dialogs.reward_dialog import RewardDialog
 from habitdesk.ui.qtmodels.members_model import avatar_pixmap
 from habitdesk.ui.qtmodels.rewards_model import (
@@ -62,6 +61,7 @@ from habitdesk.ui.qtmodels.rewards_model import (
     RewardsTableModel,
     points_text,
 )
+from habitdesk.ui.removal import Removal
 from habitdesk.ui.views.base import View
 from habitdesk.ui.widgets.labels import heading, muted_label
 
@@ -242,7 +242,7 @@ class RewardsView(View):
         self._generation = 0
         self.data: RewardsData | None = None
         self.reward_dialog: RewardDialog | None = None
-        self.confirm_box: QMessageBox | None = None
+        self.removal = Removal(self, on_error=self._show_rewards_error)
         self.balance_cards: list[BalanceCard] = []
         self._rejecting: RedemptionRead | None = None
 
@@ -904,31 +904,25 @@ class RewardsView(View):
             origin=self,
         )
 
-    def remove_reward(self) -> None:
+    @property
+    def confirm_box(self) -> QMessageBox | None:
+        """The "Remove …?" box while it is open."""
+        return self.removal.box
+
+    def remove_reward(self) -> QMessageBox | None:
         reward = self.selected_reward()
-        if reward is None or not self._may_edit() or self.confirm_box is not None:
-            return
+        if reward is None or not self._may_edit():
+            return None
         self._show_rewards_error("")
-        self.confirm_box = confirm_removal(
-            self,
+        return self.removal.ask(
             title="Remove reward",
             text=f"Remove “{reward.name}”?",
             details="It disappears from the list. Requests already made keep it, and waiting "
             "ones can still be decided. To hide it for a while instead, switch it off.",
-            on_answer=lambda box, confirmed: self._remove_answered(box, confirmed, reward),
-        )
-
-    def _remove_answered(self, box: QMessageBox, confirmed: bool, reward: RewardRead) -> None:
-        if self.confirm_box is box:
-            self.confirm_box = None
-        core = self.context.core
-        if not confirmed or core is None:
-            return
-        self.context.tasks.write(
-            core.points.remove_reward(self.context.actor, reward.id, reward.version),
-            on_done=lambda _result: self._flash(f"Removed “{reward.name}”."),
-            on_error=self._show_rewards_error,
-            origin=self,
+            remove=lambda core: core.points.remove_reward(
+                self.context.actor, reward.id, reward.version
+            ),
+            done=f"Removed “{reward.name}”.",
         )
 
     def _show_rewards_error(self, message: str) -> None:

@@ -55,8 +55,8 @@ from habitdesk.core.enums import Role
 from habitdesk.core.schemas.people import MemberRead
 from habitdesk.core.schemas.routines import RoutineRead, RoutineVersionRead
 from habitdesk.ui.context import AppContext
-from habitdesk.ui.dialogs.confirm import confirm_removal
 from habitdesk.ui.dialogs.routine_editor import RoutineEditor, format_day
+from habitdesk.ui.removal import Removal
 from habitdesk.ui.theme import ACCENT
 from habitdesk.ui.views.base import View
 from habitdesk.ui.widgets.run_mode import RunModeWidget
@@ -311,7 +311,7 @@ class RoutinesView(View):
         self._by_id: dict[UUID, RoutineHistoryRead] = {}
         self._selected_id: UUID | None = None
         self.editor: RoutineEditor | None = None
-        self.confirm_box: QMessageBox | None = None
+        self.removal = Removal(self, on_error=self._show_action_error)
 
         root = QVBoxLayout(self)
         root.setContentsMargins(24, 18, 24, 18)
@@ -962,38 +962,33 @@ class RoutinesView(View):
             origin=self,
         )
 
+    @property
+    def confirm_box(self) -> QMessageBox | None:
+        """The "Remove …?" box while it is open."""
+        return self.removal.box
+
     def remove_selected(self) -> QMessageBox | None:
         history = self.selected
         if history is None or not self.context.can_edit:
             return None
         routine = history.routine
-        self.confirm_box = confirm_removal(
-            self,
+
+        def forget_selection() -> None:
+            self._hide_action_error()
+            if self._selected_id == routine.id:
+                self._selected_id = None
+
+        return self.removal.ask(
             title="Remove routine",
             text=f"Remove “{routine.name}”?",
             details="It disappears from every list, together with its runs; points already "
             "earned stay earned. To keep its history, archive it instead.",
-            on_answer=lambda box, confirmed: self._remove_answered(box, confirmed, routine),
-            confirm_name="Remove routine",
-            icon=QMessageBox.Icon.Warning,
-        )
-        return self.confirm_box
-
-    def _remove_answered(self, box: QMessageBox, confirmed: bool, routine: RoutineRead) -> None:
-        if self.confirm_box is box:
-            self.confirm_box = None
-        core = self.context.core
-        if not confirmed or core is None:
-            return
-        self._hide_action_error()
-        if self._selected_id == routine.id:
-            self._selected_id = None
-        self.context.tasks.write(
-            core.routines.remove_routine(
+            remove=lambda core: core.routines.remove_routine(
                 self.context.actor, routine.id, expected_version=routine.version
             ),
-            on_error=self._show_action_error,
-            origin=self,
+            before_write=forget_selection,
+            confirm_name="Remove routine",
+            icon=QMessageBox.Icon.Warning,
         )
 
     def run_selected(self) -> asyncio.Task[None] | None:
