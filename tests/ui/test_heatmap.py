@@ -6,12 +6,13 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCore import QEvent, QLocale, QPoint, Qt
+from PySide6.QtCore import QEvent, QLocale, QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QImage
 from PySide6.QtWidgets import QPushButton, QScrollArea, QToolTip, QVBoxLayout, QWidget
 
+from habitdesk.ui.widgets.charts import text_colour
 from habitdesk.ui.widgets.heatmap import HeatLegend, YearHeatMap
-from tests.ui.pixels import close, collect_qt_warnings, colour_at
+from tests.ui.pixels import close, collect_qt_warnings, colour_at, count_near
 
 TODAY = date(2026, 11, 26)  # a Thursday
 FIRST = date(2024, 2, 10)
@@ -387,3 +388,24 @@ def test_a_whole_year_fits_the_detail_pane_of_a_small_window(qtbot) -> None:  # 
     # Room for "Mon" at the left of the first column.
     label = heat.fontMetrics().horizontalAdvance("Mon")
     assert january.left() - label >= 0
+
+
+def test_the_year_heading_stays_in_view_when_scrolled_to_the_newest_weeks(qtbot) -> None:  # type: ignore[no-untyped-def]
+    area = QScrollArea()
+    qtbot.addWidget(area)
+    heat = filled_map()
+    area.setWidget(heat)
+    area.setWidgetResizable(True)
+    area.resize(300, 260)  # narrower than a year: it scrolls sideways
+    area.show()
+    qtbot.waitExposed(area)
+    # As the Habits screen does after each update (the pane repaints the map on scrolling).
+    area.horizontalScrollBar().valueChanged.connect(lambda _x: heat.update())
+    bar = area.horizontalScrollBar()
+    assert bar.maximum() > 0
+    bar.setValue(bar.maximum())
+    qtbot.wait(20)
+    shown = area.viewport().grab().toImage()
+    text = text_colour(heat.palette())
+    # "2026" is drawn at the left edge of what is visible, not where the map begins.
+    assert count_near(shown, QRect(0, 0, 70, 24), text, tolerance=40, stop_at=20) >= 20
