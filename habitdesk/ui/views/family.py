@@ -15,7 +15,7 @@ from uuid import UUID
 from zoneinfo import available_timezones
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSize, Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QSizePolicy,
     QStackedWidget,
     QTableView,
@@ -44,6 +43,7 @@ from habitdesk.ui.qtmodels.members_model import ROLE_LABELS, MembersTableModel
 from habitdesk.ui.removal import Removal
 from habitdesk.ui.tasks import Conflict, or_conflict
 from habitdesk.ui.views.base import View
+from habitdesk.ui.widgets.actions import action_button, error_line, screen_key
 from habitdesk.ui.widgets.colour_button import SWATCHES
 from habitdesk.ui.widgets.conflict_notice import ConflictNotice
 from habitdesk.ui.widgets.labels import heading
@@ -67,15 +67,6 @@ _SETTINGS_FIELDS = {
 @lru_cache(maxsize=1)
 def time_zone_names() -> tuple[str, ...]:
     return tuple(sorted(available_timezones() | {"UTC"}))
-
-
-def _field_error(name: str) -> QLabel:
-    label = QLabel()
-    label.setProperty("fieldError", True)
-    label.setWordWrap(True)
-    label.setAccessibleName(f"{name} error")
-    label.hide()
-    return label
 
 
 class FamilyView(View):
@@ -140,25 +131,27 @@ class FamilyView(View):
         header = QHBoxLayout()
         header.addWidget(heading("Members"))
         header.addStretch(1)
-        self.add_button = QPushButton("+  Add member")
-        self.add_button.setProperty("primary", True)
-        self.add_button.setAccessibleName("Add member")
-        self.add_button.setToolTip("Add a family member (Ctrl+N)")
-        self.add_button.clicked.connect(self.add_member)
-        self.edit_button = QPushButton("Edit…")
-        self.edit_button.setAccessibleName("Edit member")
-        self.edit_button.setToolTip("Edit the selected member (Enter)")
-        self.edit_button.clicked.connect(self.edit_member)
-        self.remove_button = QPushButton("Remove…")
-        self.remove_button.setAccessibleName("Remove member")
-        self.remove_button.setToolTip("Remove the selected member (Delete)")
-        self.remove_button.clicked.connect(self.remove_member)
+        self.add_button = action_button(
+            "+  Add member",
+            "Add member",
+            self.add_member,
+            tip="Add a family member (Ctrl+N)",
+            primary=True,
+        )
+        self.edit_button = action_button(
+            "Edit…", "Edit member", self.edit_member, tip="Edit the selected member (Enter)"
+        )
+        self.remove_button = action_button(
+            "Remove…",
+            "Remove member",
+            self.remove_member,
+            tip="Remove the selected member (Delete)",
+        )
         for button in (self.edit_button, self.remove_button, self.add_button):
             header.addWidget(button)
         layout.addLayout(header)
 
-        self.members_error = _field_error("Members")
-        self.members_error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.members_error = error_line("Members error", selectable=True)
         layout.addWidget(self.members_error)
 
         self.model = MembersTableModel(self)
@@ -191,10 +184,12 @@ class FamilyView(View):
         self.members_stack.addWidget(self.no_members)
         layout.addWidget(self.members_stack, 1)
 
-        add = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
-        add.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        add.setWhatsThis("Add a family member (Family screen)")
-        add.activated.connect(self.add_member)
+        screen_key(
+            QKeySequence.StandardKey.New,
+            self,
+            self.add_member,
+            "Add a family member (Family screen)",
+        )
         # Delete on the table removes (with confirmation), as Enter on it edits.
         self.table.installEventFilter(self)
         return card
@@ -230,7 +225,7 @@ class FamilyView(View):
                 hint_label.setWordWrap(True)
                 grid.addWidget(hint_label, row, 1)
                 row += 1
-            error = _field_error(text.replace("&", ""))
+            error = error_line(f"{text.replace('&', '')} error")
             self.settings_errors[key] = error
             grid.addWidget(error, row, 1)
             grid.setRowMinimumHeight(row, 8)
@@ -283,7 +278,7 @@ class FamilyView(View):
         self.conflict_text = self.settings_conflict.text
         self.reload_button = self.settings_conflict.reload_button
         layout.addWidget(self.settings_conflict)
-        self.settings_general_error = _field_error("Family settings")
+        self.settings_general_error = error_line("Family settings error")
         layout.addWidget(self.settings_general_error)
 
         buttons = QHBoxLayout()
@@ -291,22 +286,24 @@ class FamilyView(View):
         self.settings_status.setProperty("muted", True)
         self.settings_status.setAccessibleName("Family settings status")
         buttons.addWidget(self.settings_status, 1)
-        self.revert_button = QPushButton("Revert")
-        self.revert_button.setAccessibleName("Revert family settings")
-        self.revert_button.clicked.connect(self.revert_settings)
-        self.save_settings_button = QPushButton("Save changes")
-        self.save_settings_button.setAccessibleName("Save family settings")
-        self.save_settings_button.setProperty("primary", True)
-        self.save_settings_button.setToolTip("Save the family settings (Ctrl+S)")
-        self.save_settings_button.clicked.connect(self.save_settings)
+        self.revert_button = action_button("Revert", "Revert family settings", self.revert_settings)
+        self.save_settings_button = action_button(
+            "Save changes",
+            "Save family settings",
+            self.save_settings,
+            tip="Save the family settings (Ctrl+S)",
+            primary=True,
+        )
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_settings_button)
         layout.addLayout(buttons)
 
-        save = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), card)
-        save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        save.setWhatsThis("Save the family settings (Family screen)")
-        save.activated.connect(self.save_settings)
+        screen_key(
+            QKeySequence.StandardKey.Save,
+            card,
+            self.save_settings,
+            "Save the family settings (Family screen)",
+        )
 
         self.family_name.textChanged.connect(self._settings_edited)
         self.time_zone.editTextChanged.connect(self._settings_edited)

@@ -41,7 +41,6 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QPixmap,
-    QShortcut,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -51,7 +50,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QStackedWidget,
     QStyle,
@@ -92,6 +90,7 @@ from habitdesk.ui.qtmodels.habits_model import (
 from habitdesk.ui.qtmodels.members_model import avatar_pixmap
 from habitdesk.ui.removal import Removal
 from habitdesk.ui.views.base import View
+from habitdesk.ui.widgets.actions import action_button, error_line, screen_key
 from habitdesk.ui.widgets.day_strip import DayStrip, StripLegend, paint_strip, square_kind
 from habitdesk.ui.widgets.habit_insights_pane import HabitInsightsPane
 from habitdesk.ui.widgets.labels import heading, muted_label
@@ -371,10 +370,9 @@ class HabitsView(View):
         self.pages.addWidget(self.no_family)
         root.addWidget(self.pages, 1)
 
-        add = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
-        add.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        add.setWhatsThis("Add a habit (Habits screen)")
-        add.activated.connect(self.add_habit)
+        screen_key(
+            QKeySequence.StandardKey.New, self, self.add_habit, "Add a habit (Habits screen)"
+        )
 
         context.actor_changed.connect(self._actor_changed)
         # A new day moves every figure of the detail (today's score, the streaks, the calendar).
@@ -391,15 +389,12 @@ class HabitsView(View):
 
         toolbar = QHBoxLayout()
         toolbar.setSpacing(8)
-        self.add_button = QPushButton("+  Add habit")
-        self.add_button.setProperty("primary", True)
-        self.add_button.setAccessibleName("Add habit")
-        self.add_button.setToolTip("Add a habit (Ctrl+N)")
-        self.add_button.clicked.connect(self.add_habit)
-        self.edit_button = QPushButton("Edit…")
-        self.edit_button.setAccessibleName("Edit habit")
-        self.edit_button.setToolTip("Edit the selected habit (Enter)")
-        self.edit_button.clicked.connect(self.edit_selected)
+        self.add_button = action_button(
+            "+  Add habit", "Add habit", self.add_habit, tip="Add a habit (Ctrl+N)", primary=True
+        )
+        self.edit_button = action_button(
+            "Edit…", "Edit habit", self.edit_selected, tip="Edit the selected habit (Enter)"
+        )
         # Styled arrows (not ▲▼ glyphs, which some fonts draw in colour even when disabled).
         self.up_button = QToolButton()
         self.up_button.setArrowType(Qt.ArrowType.UpArrow)
@@ -414,14 +409,18 @@ class HabitsView(View):
         for button in (self.up_button, self.down_button):
             button.setFixedSize(34, 30)
             button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.archive_button = QPushButton("Archive")
-        self.archive_button.setAccessibleName("Archive habit")
-        self.archive_button.setToolTip("Take the habit off the daily lists; its history stays")
-        self.archive_button.clicked.connect(self.toggle_archived)
-        self.remove_button = QPushButton("Remove…")
-        self.remove_button.setAccessibleName("Remove habit")
-        self.remove_button.setToolTip("Remove the selected habit and its entries (Delete)")
-        self.remove_button.clicked.connect(self.remove_selected)
+        self.archive_button = action_button(
+            "Archive",
+            "Archive habit",
+            self.toggle_archived,
+            tip="Take the habit off the daily lists; its history stays",
+        )
+        self.remove_button = action_button(
+            "Remove…",
+            "Remove habit",
+            self.remove_selected,
+            tip="Remove the selected habit and its entries (Delete)",
+        )
         self.show_archived = QCheckBox("Show archived")
         self.show_archived.setAccessibleName("Show archived habits")
         self.show_archived.toggled.connect(lambda _on: self._rebuild())
@@ -438,11 +437,7 @@ class HabitsView(View):
         toolbar.addWidget(self.show_archived)
         layout.addLayout(toolbar)
 
-        self.action_error = QLabel()
-        self.action_error.setProperty("fieldError", True)
-        self.action_error.setWordWrap(True)
-        self.action_error.setAccessibleName("Habits error")
-        self.action_error.hide()
+        self.action_error = error_line("Habits error")
         layout.addWidget(self.action_error)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -587,11 +582,7 @@ class HabitsView(View):
         self.entries_count.setAccessibleName("Number of entries")
         entries_header.addWidget(self.entries_count, 1)
         layout.addLayout(entries_header)
-        self.note_error = QLabel()
-        self.note_error.setProperty("fieldError", True)
-        self.note_error.setWordWrap(True)
-        self.note_error.setAccessibleName("Note error")
-        self.note_error.hide()
+        self.note_error = error_line("Note error")
         layout.addWidget(self.note_error)
 
         self.entries_model = EntriesModel(self.context, self)
@@ -655,10 +646,9 @@ class HabitsView(View):
         text_row.addStretch(1)
         layout.addLayout(text_row)
         layout.addSpacing(10)
-        self.empty_add = QPushButton("+  Add the first habit")
-        self.empty_add.setProperty("primary", True)
-        self.empty_add.setAccessibleName("Add the first habit")
-        self.empty_add.clicked.connect(self.add_habit)
+        self.empty_add = action_button(
+            "+  Add the first habit", "Add the first habit", self.add_habit, primary=True
+        )
         button_row = QHBoxLayout()
         button_row.addStretch(1)
         button_row.addWidget(self.empty_add)

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QSizePolicy,
     QStackedWidget,
     QTableView,
@@ -63,6 +62,7 @@ from habitdesk.ui.qtmodels.rewards_model import (
 )
 from habitdesk.ui.removal import Removal
 from habitdesk.ui.views.base import View
+from habitdesk.ui.widgets.actions import action_button, error_line, screen_key
 from habitdesk.ui.widgets.labels import heading, muted_label
 
 EDITORS = (Role.OWNER, Role.PARENT)
@@ -86,16 +86,6 @@ def _no_points(family_id: UUID, member: MemberRead) -> PointsBalanceRead:
     return PointsBalanceRead(
         family_id=family_id, user_id=member.user_id, balance=0, held=0, available=0
     )
-
-
-def _field_error(name: str) -> QLabel:
-    label = QLabel()
-    label.setProperty("fieldError", True)
-    label.setWordWrap(True)
-    label.setAccessibleName(f"{name} error")
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.hide()
-    return label
 
 
 def _card(name: str) -> tuple[QFrame, QVBoxLayout]:
@@ -300,11 +290,13 @@ class RewardsView(View):
         header = QHBoxLayout()
         header.addWidget(heading("Rewards"))
         header.addStretch(1)
-        self.add_button = QPushButton("&Add reward")
-        self.add_button.setProperty("primary", True)
-        self.add_button.setAccessibleName("Add reward")
-        self.add_button.setToolTip("Add a reward children can ask for (Ctrl+N)")
-        self.add_button.clicked.connect(self.add_reward)
+        self.add_button = action_button(
+            "&Add reward",
+            "Add reward",
+            self.add_reward,
+            tip="Add a reward children can ask for (Ctrl+N)",
+            primary=True,
+        )
         header.addWidget(self.add_button)
         layout.addLayout(header)
 
@@ -323,31 +315,31 @@ class RewardsView(View):
         layout.addWidget(self.rewards_stack, 1)
 
         buttons = QHBoxLayout()
-        self.edit_button = QPushButton("&Edit…")
-        self.edit_button.setAccessibleName("Edit reward")
-        self.edit_button.setToolTip("Edit the selected reward (Enter)")
-        self.edit_button.clicked.connect(self.edit_reward)
-        self.toggle_button = QPushButton("Swi&tch off")
-        self.toggle_button.setAccessibleName("Switch reward off")
-        self.toggle_button.setToolTip(
-            "A reward switched off stays in the list, but nobody can ask for it"
+        self.edit_button = action_button(
+            "&Edit…", "Edit reward", self.edit_reward, tip="Edit the selected reward (Enter)"
         )
-        self.toggle_button.clicked.connect(self.toggle_reward)
-        self.remove_button = QPushButton("Re&move…")
-        self.remove_button.setAccessibleName("Remove reward")
-        self.remove_button.setToolTip("Remove the selected reward (Delete)")
-        self.remove_button.clicked.connect(self.remove_reward)
+        self.toggle_button = action_button(
+            "Swi&tch off",
+            "Switch reward off",
+            self.toggle_reward,
+            tip="A reward switched off stays in the list, but nobody can ask for it",
+        )
+        self.remove_button = action_button(
+            "Re&move…",
+            "Remove reward",
+            self.remove_reward,
+            tip="Remove the selected reward (Delete)",
+        )
         for button in (self.edit_button, self.toggle_button, self.remove_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        self.rewards_error = _field_error("Rewards")
+        self.rewards_error = error_line("Rewards error", selectable=True)
         layout.addWidget(self.rewards_error)
 
-        add = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
-        add.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        add.setWhatsThis("Add a reward (Rewards screen)")
-        add.activated.connect(self.add_reward)
+        screen_key(
+            QKeySequence.StandardKey.New, self, self.add_reward, "Add a reward (Rewards screen)"
+        )
         remove = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.rewards_table)
         remove.setContext(Qt.ShortcutContext.WidgetShortcut)
         remove.activated.connect(self.remove_reward)
@@ -361,15 +353,19 @@ class RewardsView(View):
         self.waiting_label.setAccessibleName("Requests waiting")
         header.addWidget(self.waiting_label)
         header.addStretch(1)
-        self.approve_button = QPushButton("Appro&ve")
-        self.approve_button.setProperty("primary", True)
-        self.approve_button.setAccessibleName("Approve request")
-        self.approve_button.setToolTip("Grant the selected request: its cost leaves the balance")
-        self.approve_button.clicked.connect(self.approve_request)
-        self.reject_button = QPushButton("&Reject…")
-        self.reject_button.setAccessibleName("Reject request")
-        self.reject_button.setToolTip("Decline the selected request, with a reason if you like")
-        self.reject_button.clicked.connect(self.start_reject)
+        self.approve_button = action_button(
+            "Appro&ve",
+            "Approve request",
+            self.approve_request,
+            tip="Grant the selected request: its cost leaves the balance",
+            primary=True,
+        )
+        self.reject_button = action_button(
+            "&Reject…",
+            "Reject request",
+            self.start_reject,
+            tip="Decline the selected request, with a reason if you like",
+        )
         header.addWidget(self.reject_button)
         header.addWidget(self.approve_button)
         layout.addLayout(header)
@@ -400,22 +396,18 @@ class RewardsView(View):
         self.reject_reason.setMaxLength(200)
         self.reject_reason.returnPressed.connect(self.confirm_reject)
         reason_label.setBuddy(self.reject_reason)
-        self.confirm_reject_button = QPushButton("Reject request")
-        self.confirm_reject_button.setAccessibleName("Confirm reject")
-        self.confirm_reject_button.clicked.connect(self.confirm_reject)
-        self.cancel_reject_button = QPushButton("Cancel")
-        self.cancel_reject_button.setAccessibleName("Cancel reject")
-        self.cancel_reject_button.clicked.connect(self.cancel_reject)
+        self.confirm_reject_button = action_button(
+            "Reject request", "Confirm reject", self.confirm_reject
+        )
+        self.cancel_reject_button = action_button("Cancel", "Cancel reject", self.cancel_reject)
         reject_layout.addWidget(reason_label)
         reject_layout.addWidget(self.reject_reason, 1)
         reject_layout.addWidget(self.confirm_reject_button)
         reject_layout.addWidget(self.cancel_reject_button)
-        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.reject_panel)
-        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        escape.activated.connect(self.cancel_reject)
+        screen_key(QKeySequence(Qt.Key.Key_Escape), self.reject_panel, self.cancel_reject)
         self.reject_panel.hide()
         layout.addWidget(self.reject_panel)
-        self.requests_error = _field_error("Requests")
+        self.requests_error = error_line("Requests error", selectable=True)
         layout.addWidget(self.requests_error)
         self._build_ask_section(layout)
         return card
@@ -458,11 +450,13 @@ class RewardsView(View):
         row.addSpacing(4)
         row.addWidget(reward_label)
         row.addWidget(self.ask_reward, 3)
-        self.ask_button = QPushButton("Re&quest")
-        self.ask_button.setProperty("primary", True)
-        self.ask_button.setAccessibleName("Request reward")
-        self.ask_button.setToolTip("Ask for the reward; a parent approves or rejects it (Alt+Q)")
-        self.ask_button.clicked.connect(self.request_reward)
+        self.ask_button = action_button(
+            "Re&quest",
+            "Request reward",
+            self.request_reward,
+            tip="Ask for the reward; a parent approves or rejects it (Alt+Q)",
+            primary=True,
+        )
         row.addWidget(self.ask_button)
         self.ask_available = muted_label()
         self.ask_available.setAccessibleName("Points available")
@@ -473,7 +467,7 @@ class RewardsView(View):
         self.ask_help = muted_label()
         self.ask_help.setAccessibleName("Ask for a reward help")
         layout.addWidget(self.ask_help)
-        self.ask_error = _field_error("Request")
+        self.ask_error = error_line("Request error", selectable=True)
         layout.addWidget(self.ask_error)
         self.ask_status = QLabel()
         self.ask_status.setWordWrap(True)

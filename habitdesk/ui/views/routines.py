@@ -23,7 +23,6 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPen,
-    QShortcut,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,7 +33,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMessageBox,
-    QPushButton,
     QScrollArea,
     QSizePolicy,
     QSplitter,
@@ -59,6 +57,7 @@ from habitdesk.ui.dialogs.routine_editor import RoutineEditor, format_day
 from habitdesk.ui.removal import Removal
 from habitdesk.ui.theme import ACCENT
 from habitdesk.ui.views.base import View
+from habitdesk.ui.widgets.actions import action_button, error_line, screen_key
 from habitdesk.ui.widgets.run_mode import RunModeWidget
 
 if TYPE_CHECKING:
@@ -329,11 +328,13 @@ class RoutinesView(View):
         self.show_archived.setAccessibleName("Show archived routines")
         self.show_archived.toggled.connect(self._rebuild)
         header.addWidget(self.show_archived)
-        self.new_button = QPushButton("+  New routine")
-        self.new_button.setProperty("primary", True)
-        self.new_button.setAccessibleName("New routine")
-        self.new_button.setToolTip("New routine (Ctrl+N)")
-        self.new_button.clicked.connect(self.new_routine)
+        self.new_button = action_button(
+            "+  New routine",
+            "New routine",
+            self.new_routine,
+            tip="New routine (Ctrl+N)",
+            primary=True,
+        )
         header.addWidget(self.new_button)
         root.addWidget(self.header_bar)
 
@@ -356,9 +357,7 @@ class RoutinesView(View):
             (QKeySequence("Ctrl+E"), self.edit_selected),
             (QKeySequence("Ctrl+R"), self.run_selected),
         ):
-            shortcut = QShortcut(keys, self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
+            screen_key(keys, self, slot)
         # Delete on the list removes (after asking); a key event, not a QShortcut, so it works
         # whichever window Qt thinks is active after a dialog closed.
         self.tree.installEventFilter(self)
@@ -459,19 +458,12 @@ class RoutinesView(View):
 
         actions = QHBoxLayout()
         actions.setSpacing(8)
-        self.run_button = QPushButton("▶  Run routine")
-        self.run_button.setProperty("primary", True)
-        self.run_button.setAccessibleName("Run routine")
-        self.run_button.clicked.connect(self.run_selected)
-        self.edit_button = QPushButton("Edit…")
-        self.edit_button.setAccessibleName("Edit routine")
-        self.edit_button.clicked.connect(self.edit_selected)
-        self.archive_button = QPushButton("Archive")
-        self.archive_button.setAccessibleName("Archive routine")
-        self.archive_button.clicked.connect(self.toggle_archived)
-        self.remove_button = QPushButton("Remove…")
-        self.remove_button.setAccessibleName("Remove routine")
-        self.remove_button.clicked.connect(self.remove_selected)
+        self.run_button = action_button(
+            "▶  Run routine", "Run routine", self.run_selected, primary=True
+        )
+        self.edit_button = action_button("Edit…", "Edit routine", self.edit_selected)
+        self.archive_button = action_button("Archive", "Archive routine", self.toggle_archived)
+        self.remove_button = action_button("Remove…", "Remove routine", self.remove_selected)
         actions.addWidget(self.run_button)
         actions.addWidget(self.edit_button)
         actions.addStretch(1)
@@ -479,11 +471,7 @@ class RoutinesView(View):
         actions.addWidget(self.remove_button)
         card.addSpacing(6)
         card.addLayout(actions)
-        self.action_error = QLabel()
-        self.action_error.setProperty("fieldError", True)
-        self.action_error.setWordWrap(True)
-        self.action_error.setAccessibleName("Routine action problem")
-        self.action_error.hide()
+        self.action_error = error_line("Routine action problem")
         card.addWidget(self.action_error)
         layout.addWidget(self.detail_card)
 
@@ -568,10 +556,9 @@ class RoutinesView(View):
         layout.addWidget(self.empty_hint)
         row = QHBoxLayout()
         row.addStretch(1)
-        self.empty_button = QPushButton("+  Add the first routine")
-        self.empty_button.setProperty("primary", True)
-        self.empty_button.setAccessibleName("Add the first routine")
-        self.empty_button.clicked.connect(self.new_routine)
+        self.empty_button = action_button(
+            "+  Add the first routine", "Add the first routine", self.new_routine, primary=True
+        )
         row.addWidget(self.empty_button)
         row.addStretch(1)
         layout.addSpacing(8)
