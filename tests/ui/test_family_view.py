@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QToolButton, QWidget
 
 from habitdesk.core.appcore import AppCore
@@ -132,6 +133,18 @@ def test_members_table_shows_avatar_name_role_email_and_age(view: FamilyView) ->
     assert model.data(model.index(2, 3)).startswith("12 Sep 2015  ·  ")
     assert "years" in model.data(model.index(2, 3))
     assert view.selected_member() == view.model.members[0]
+
+
+def test_a_missing_value_is_a_muted_dash_read_out_as_none(view: FamilyView) -> None:
+    model = view.model
+    no_email = model.index(2, 2)  # Léa has no e-mail address
+    assert model.data(no_email) == "—"
+    assert model.data(no_email, Qt.ItemDataRole.AccessibleTextRole) == "none"
+    muted = QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+    assert model.data(no_email, Qt.ItemDataRole.ForegroundRole) == muted
+    email = model.index(0, 2)
+    assert model.data(email, Qt.ItemDataRole.AccessibleTextRole) == "claire@example.com"
+    assert model.data(email, Qt.ItemDataRole.ForegroundRole) is None  # the theme's text colour
 
 
 # --- add ---------------------------------------------------------------------------------------

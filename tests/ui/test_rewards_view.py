@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 from sqlalchemy import event
 
@@ -288,6 +289,24 @@ def test_child_asks_then_a_parent_approves_and_the_balance_drops(
     assert model.data(model.index(0, RequestColumn.STATUS)) == "Approved"
     ledger = view.ledger_model.lines
     assert (ledger[0].amount, ledger[0].reason) == (-80, "Reward: New book")
+
+
+def test_a_request_without_a_note_shows_a_muted_dash_read_out_as_none(
+    view: RewardsView, context: AppContext, core: AppCore, martins: Family, run: Any
+) -> None:
+    run(core.points.award(ADMIN, martins.family.id, martins.child.user_id, 100, "Good week"))
+    run(core.points.request_reward(ADMIN, martins.book.id, martins.child.user_id))
+    run(view.refresh())
+
+    model = view.requests_model
+    note = model.index(0, RequestColumn.NOTE)
+    assert model.data(note) == "—"
+    assert model.data(note, Qt.ItemDataRole.AccessibleTextRole) == "none"
+    muted = QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+    assert model.data(note, Qt.ItemDataRole.ForegroundRole) == muted
+    reward = model.index(0, RequestColumn.REWARD)
+    assert model.data(reward, Qt.ItemDataRole.AccessibleTextRole) == "New book"
+    assert model.data(reward, Qt.ItemDataRole.ForegroundRole) is None
 
 
 def test_a_parent_asks_on_a_childs_behalf_and_rejects_with_a_reason(

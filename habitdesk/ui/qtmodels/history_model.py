@@ -15,11 +15,12 @@ from typing import Any, Literal
 from uuid import UUID
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QFont, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 from habitdesk.core.schemas.people import MemberRead
 from habitdesk.core.schemas.stats import RangeCountsRead
+from habitdesk.ui.qtmodels.cells import colour_dot, muted, muted_if_missing, spoken
 from habitdesk.ui.qtmodels.members_model import avatar_pixmap
 
 Index = QModelIndex | QPersistentModelIndex
@@ -85,20 +86,6 @@ _COUNT_FIELD = {
     Column.MISSED: "missed",
     Column.SKIPPED: "skipped",
 }
-
-
-def _dot(colour: str, size: int = 12) -> QIcon:
-    ratio = 2.0
-    pixmap = QPixmap(int(size * ratio), int(size * ratio))
-    pixmap.setDevicePixelRatio(ratio)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor(colour))
-    painter.drawEllipse(2, 2, size - 4, size - 4)
-    painter.end()
-    return QIcon(pixmap)
 
 
 class HistoryTableModel(QAbstractTableModel):
@@ -213,8 +200,7 @@ class HistoryTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, index.row(), column, role)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            text = self._text(row, index.row(), column, role)
-            return "none" if text == "—" else text
+            return spoken(self._text(row, index.row(), column, role))
         if role == SortRole:
             return self._sort_key(row, column)
         if role == RowRole:
@@ -226,12 +212,13 @@ class HistoryTableModel(QAbstractTableModel):
                 m = row.member
                 return QIcon(avatar_pixmap(m.colour, m.avatar_emoji, m.full_name, 24))
             if column == Column.ITEM:
-                return _dot(row.colour)
+                return QIcon(colour_dot(row.colour, 12, 2))
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == Column.ITEM and row.archived:
-                return QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
-            if self._text(row, index.row(), column, Qt.ItemDataRole.DisplayRole) == "—":
-                return QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+                return muted()
+            return muted_if_missing(
+                self._text(row, index.row(), column, Qt.ItemDataRole.DisplayRole)
+            )
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column)
         return None

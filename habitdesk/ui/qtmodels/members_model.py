@@ -18,11 +18,12 @@ from PySide6.QtCore import (
     QRectF,
     Qt,
 )
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from habitdesk.core.enums import Role
 from habitdesk.core.schemas.people import MemberRead
+from habitdesk.ui.qtmodels.cells import muted_if_missing, spoken
 
 MemberRole = Qt.ItemDataRole.UserRole + 1
 
@@ -162,15 +163,13 @@ class MembersTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(member, column)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            text = self._display(member, column)
-            return "none" if text == "—" else text
+            return spoken(self._display(member, column))
         if role == Qt.ItemDataRole.DecorationRole and column == self.MEMBER:
             return QIcon(avatar_pixmap(member.colour, member.avatar_emoji, member.full_name))
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == self.MEMBER:
                 return QColor(member.colour)
-            if self._display(member, column) == "—":
-                return QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+            return muted_if_missing(self._display(member, column))
         if role == Qt.ItemDataRole.FontRole and column == self.MEMBER:
             font = QFont(QApplication.font())
             font.setBold(True)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 from habitdesk.core.enums import PointsSource, RedemptionStatus
 from habitdesk.core.schemas.people import MemberRead
 from habitdesk.core.schemas.points import PointsEntryRead, RedemptionRead, RewardRead
+from habitdesk.ui.qtmodels.cells import muted, muted_if_missing, spoken
 from habitdesk.ui.qtmodels.members_model import avatar_pixmap
 
 Index = QModelIndex | QPersistentModelIndex
@@ -56,10 +57,6 @@ def _dark() -> bool:
 
 def _tone(colours: Mapping[str, str]) -> QColor:
     return QColor(colours["dark" if _dark() else "light"])
-
-
-def _muted() -> QColor:
-    return QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
 
 
 def moment_text(moment: datetime | None, zone: ZoneInfo | None, *, year: bool = False) -> str:
@@ -162,7 +159,7 @@ class RewardsTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _RIGHT if column == RewardColumn.COST else _LEFT
         if role == Qt.ItemDataRole.ForegroundRole and not reward.active:
-            return _muted()
+            return muted()
         if role == Qt.ItemDataRole.ToolTipRole and not reward.active:
             return "Switched off: nobody can ask for it until a parent switches it back on"
         return None
@@ -303,8 +300,7 @@ class RequestsTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(request, column)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            text = self._text(request, column)
-            return "none" if text == "—" else text
+            return spoken(self._text(request, column))
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _RIGHT if column == RequestColumn.COST else _LEFT
         if role == Qt.ItemDataRole.DecorationRole and column == RequestColumn.MEMBER:
@@ -318,8 +314,7 @@ class RequestsTableModel(QAbstractTableModel):
                         RedemptionStatus.REJECTED: NEGATIVE,
                     }[request.status]
                 )
-            if self._text(request, column) == "—":
-                return _muted()
+            return muted_if_missing(self._text(request, column))
         if role == Qt.ItemDataRole.FontRole and (
             column == RequestColumn.STATUS and request.status is RedemptionStatus.REQUESTED
         ):

@@ -40,7 +40,6 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPen,
-    QPixmap,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -75,6 +74,7 @@ from habitdesk.core.schemas.people import MemberRead
 from habitdesk.ui.context import AppContext
 from habitdesk.ui.dialogs.day_entry_dialog import DayEntryDialog
 from habitdesk.ui.dialogs.habit_editor import HabitEditor
+from habitdesk.ui.qtmodels.cells import colour_dot
 from habitdesk.ui.qtmodels.entries_model import EntriesModel
 from habitdesk.ui.qtmodels.habits_model import (
     HabitRole,
@@ -109,20 +109,6 @@ def _is_dark(palette: QPalette) -> bool:
 
 def _muted(palette: QPalette) -> QColor:
     return QColor("#9AA1AB" if _is_dark(palette) else "#5F6670")
-
-
-def _dot(colour: str, size: int = 14) -> QPixmap:
-    ratio = 2
-    pixmap = QPixmap(size * ratio, size * ratio)
-    pixmap.setDevicePixelRatio(ratio)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor(colour))
-    painter.drawEllipse(QRectF(1, 1, size - 2, size - 2))
-    painter.end()
-    return pixmap
 
 
 class HabitDelegate(QStyledItemDelegate):
@@ -796,7 +782,7 @@ class HabitsView(View):
             return
         habit = item.habit
         self.detail_stack.setCurrentIndex(1)
-        self.detail_dot.setPixmap(_dot(habit.colour, 16))
+        self.detail_dot.setPixmap(colour_dot(habit.colour, 16, 1))
         self.detail_title.setText(habit.name + ("  (archived)" if habit.archived else ""))
         member = self.context.member(habit.user_id)
         if member is not None:
