@@ -63,6 +63,8 @@ def _ui_imports_of(module: str) -> list[str]:
 class MainWindow(QMainWindow):
     close_requested = Signal()
     screen_changed = Signal(str)
+    # A screen was made (on first visit or in the background): its keyboard shortcuts exist now.
+    screen_made = Signal(str)
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -218,6 +220,7 @@ class MainWindow(QMainWindow):
             view = SCREENS[SCREEN_IDS.index(screen_id)].create(self.context, self.stack)
             self.views[screen_id] = view
             self.stack.addWidget(view)
+            self.screen_made.emit(screen_id)
         return view
 
     def prepare_screens(self) -> None:

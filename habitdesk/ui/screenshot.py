@@ -7,8 +7,12 @@ import asyncio
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from habitdesk.core.config import Settings
+
+if TYPE_CHECKING:
+    from habitdesk.ui.shell import Shell
 
 
 def take_screenshot(
@@ -54,6 +58,9 @@ async def _render(settings: Settings, screen: str, out: Path, size: tuple[int, i
         else:
             shell.window.show_screen(screen)
         await shell.context.tasks.drain()
+        if screen == "settings":
+            # Its list of shortcuts grows as the other screens are made in the background.
+            await _screens_prepared(shell)
         # Two passes of the event loop let layouts settle after the data arrived.
         for _ in range(2):
             QApplication.processEvents()
@@ -66,3 +73,10 @@ async def _render(settings: Settings, screen: str, out: Path, size: tuple[int, i
         if target is not shell.window:
             target.close()
         await shell.shutdown()
+
+
+async def _screens_prepared(shell: Shell, timeout_s: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    while not shell.window.prepared and loop.time() < deadline:
+        await asyncio.sleep(0.02)

@@ -19,6 +19,7 @@ from habitdesk.core.services.base import Actor
 from habitdesk.ui.context import AppContext
 from habitdesk.ui.theme import apply_theme, saved_theme
 from habitdesk.ui.views.settings import SettingsView, describe_connection
+from tests.ui.waiting import until
 
 ADMIN = Actor.local_admin()
 
@@ -193,3 +194,31 @@ def test_without_a_database_the_screen_still_works(qtbot: Any, run: Any) -> None
     texts = {w.accessibleName(): w.text() for w in view.findChildren(QLabel)}
     assert texts["Database"] == "Not connected"
     assert view.check_button.isEnabled()  # the check is most useful exactly then
+
+
+def test_every_screens_shortcuts_are_listed_under_that_screen_even_when_opened_at_once(
+    settings: Any, run: Any, qtbot: Any
+) -> None:
+    """Settings opened straight after start-up, before the other screens are made in the
+    background: their keys appear as they are made, each under its own screen."""
+    from habitdesk.ui.shell import Shell
+
+    shell = Shell(settings)
+    try:
+        run(shell.start())
+        qtbot.keyClick(shell.window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
+        view = shell.window.view("settings")
+        assert view.isVisible()
+        run(until(lambda: shell.window.prepared))
+        shown = [label.text() for label in view.findChildren(QLabel) if label.isVisible()]
+        for section in ("Today screen", "Family screen", "Routines screen", "Habits screen"):
+            assert section in shown, section
+        rows = view.shortcut_rows
+        assert ("Ctrl+R", "Run the selected routine") in rows
+        assert ("Ctrl+N", "Add a habit") in rows
+        assert ("Alt+Left", "Previous day") in rows
+        assert ("Delete", "Remove the selected reward") in rows
+        assert not [action for _keys, action in rows if action.endswith("screen)")]
+    finally:
+        run(shell.shutdown())
+        shell.window.deleteLater()

@@ -342,6 +342,7 @@ class RewardsView(View):
         )
         remove = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.rewards_table)
         remove.setContext(Qt.ShortcutContext.WidgetShortcut)
+        remove.setWhatsThis("Remove the selected reward (Rewards screen)")
         remove.activated.connect(self.remove_reward)
         return card
 

@@ -352,12 +352,12 @@ class RoutinesView(View):
         self.pages.addWidget(self.run_mode)
         root.addWidget(self.pages, 1)
 
-        for keys, slot in (
-            (QKeySequence.StandardKey.New, self.new_routine),
-            (QKeySequence("Ctrl+E"), self.edit_selected),
-            (QKeySequence("Ctrl+R"), self.run_selected),
+        for keys, slot, listed_as in (
+            (QKeySequence.StandardKey.New, self.new_routine, "Add a routine"),
+            (QKeySequence("Ctrl+E"), self.edit_selected, "Edit the selected routine"),
+            (QKeySequence("Ctrl+R"), self.run_selected, "Run the selected routine"),
         ):
-            screen_key(keys, self, slot)
+            screen_key(keys, self, slot, f"{listed_as} (Routines screen)")
         # Delete on the list removes (after asking); a key event, not a QShortcut, so it works
         # whichever window Qt thinks is active after a dialog closed.
         self.tree.installEventFilter(self)

@@ -7,6 +7,7 @@ The rest is for parents.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -50,6 +51,10 @@ FAMILY_SHORTCUTS = (
     ("Delete", "Remove the selected member"),
     ("Ctrl+S", "Save the family settings"),
 )
+# "Add a habit (Habits screen)": what a screen's shortcut says it does, and on which screen.
+_SCREEN_SUFFIX = re.compile(r"(.+) \((\w[\w ]* screen)\)")
+# Qt's short key names, spelt out as on the keyboard (and as the Family screen's list has them).
+_KEY_NAMES = {"Del": "Delete", "Ins": "Insert", "PgUp": "Page Up", "PgDown": "Page Down"}
 EVERYWHERE_SHORTCUTS = (
     ("Enter / Esc", "In a dialog: save / close without saving"),
     ("Tab, Shift+Tab", "Move between fields and buttons"),
@@ -113,6 +118,7 @@ class SettingsView(View):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
+        self._listening_for_screens = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea()
@@ -279,6 +285,16 @@ class SettingsView(View):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._fill_shortcuts()
+        # Screens made later (in the background after start-up) bring their own keys: list
+        # them as they come, or a Settings screen opened at once would miss them.
+        made = getattr(self.window(), "screen_made", None)
+        if made is not None and not self._listening_for_screens:
+            made.connect(self._screen_made)
+            self._listening_for_screens = True
+
+    def _screen_made(self, _screen_id: str) -> None:
+        if self.isVisible():
+            self._fill_shortcuts()
 
     def _fill(self) -> None:
         core = self.context.core
@@ -309,12 +325,22 @@ class SettingsView(View):
             if widget is not None:
                 widget.deleteLater()
         screens = [(f"Ctrl+{n}", f"Go to {info.title}") for n, info in enumerate(SCREENS, start=1)]
-        known = {f"{action} ({FAMILY_SCREEN})" for _keys, action in FAMILY_SHORTCUTS}
-        others = [(k, a) for k, a in self._window_shortcuts() if a not in known]
+        # One section per screen, in the navigation's order, from the "(Habits screen)" each
+        # shortcut's description ends with.
+        by_screen: dict[str, list[tuple[str, str]]] = {f"{i.title} screen": [] for i in SCREENS}
+        by_screen[FAMILY_SCREEN] = list(FAMILY_SHORTCUTS)
+        others: list[tuple[str, str]] = []
+        for keys, action in self._window_shortcuts():
+            match = _SCREEN_SUFFIX.fullmatch(action)
+            rows = by_screen.get(match.group(2)) if match else None
+            if rows is None or match is None:
+                others.append((keys, action))
+            elif (keys, match.group(1)) not in rows:
+                rows.append((keys, match.group(1)))
         sections = [
             ("Screens", screens),
-            (FAMILY_SCREEN, list(FAMILY_SHORTCUTS)),
-            ("Other screens", others),
+            *by_screen.items(),
+            ("Other", others),
             ("Everywhere", list(EVERYWHERE_SHORTCUTS)),
         ]
         self.shortcut_rows = [row for _title, rows in sections for row in rows]
@@ -341,7 +367,7 @@ class SettingsView(View):
             return []
         found: list[tuple[str, str]] = []
         for shortcut in window.findChildren(QShortcut):
-            keys = shortcut.key().toString()
+            keys = _KEY_NAMES.get(shortcut.key().toString(), shortcut.key().toString())
             if keys and shortcut.whatsThis():
                 found.append((keys, shortcut.whatsThis()))
         for action in window.findChildren(QAction):

@@ -140,10 +140,10 @@ class TodayView(View):
         root.addWidget(self.pages, 1)
 
         for keys, what, slot in (
-            ("Alt+Left", "Today: previous day", self.previous_day),
-            ("Alt+Right", "Today: next day", self.next_day),
-            ("Ctrl+T", "Today: back to today", self.go_today),
-            ("Ctrl+Y", "Today: yesterday", self.go_yesterday),
+            ("Alt+Left", "Previous day (Today screen)", self.previous_day),
+            ("Alt+Right", "Next day (Today screen)", self.next_day),
+            ("Ctrl+T", "Back to today (Today screen)", self.go_today),
+            ("Ctrl+Y", "Yesterday (Today screen)", self.go_yesterday),
         ):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
