@@ -1146,20 +1146,20 @@ class _Builder:
             title, minutes = rng.choice(addable)
             where = rng.randint(1, len(steps))
             steps.insert(where, (title, minutes, None if m.adult else rng.choice(_STEP_POINTS)))
-            return steps, weekdays, finish_by, f"Added “{title}”"
+            return steps, weekdays, finish_by, f"Added a step: {title}"
         if roll < 0.65 and renamable:
             k = rng.choice(renamable)
             old, new = titles[k], renames.pop(titles[k])
             steps[k] = (new, steps[k][1], steps[k][2])
-            return steps, weekdays, finish_by, f"Renamed “{old}” to “{new}”"
+            return steps, weekdays, finish_by, f"Renamed a step: {old} → {new}"
         if roll < 0.8 and len(steps) > 3:
             k = rng.randrange(1, len(steps))
             removed = steps.pop(k)
-            return steps, weekdays, finish_by, f"Removed “{removed[0]}”"
+            return steps, weekdays, finish_by, f"Removed a step: {removed[0]}"
         if roll < 0.9 and len(steps) >= 3:
             k = rng.randrange(1, len(steps) - 1)
             steps[k], steps[k + 1] = steps[k + 1], steps[k]
-            return steps, weekdays, finish_by, f"Moved “{steps[k][0]}” before “{steps[k + 1][0]}”"
+            return steps, weekdays, finish_by, f"Moved up: {steps[k][0]}"
         if weekdays != spec.other_weekdays and rng.random() < 0.5:
             return steps, spec.other_weekdays, finish_by, "New schedule"
         if finish_by is not None:
