@@ -70,8 +70,9 @@ from habitdesk.core.services.base import (
     require_self_or_editor,
 )
 from habitdesk.core.services.habit_queries import days_list, split_days
-from habitdesk.core.services.habits import Unindexed, family_reader
+from habitdesk.core.services.habits import family_reader
 from habitdesk.core.services.ledger import settle_points
+from habitdesk.core.services.query_hints import Unindexed
 from habitdesk.core.services.routine_reads import routine_read, run_read, spec_of, version_reads
 
 T = TypeVar("T")
