@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 import pytest
@@ -197,6 +197,33 @@ def test_shows_each_member_but_viewers_with_their_day(
         "Get dressed",
         "Breakfast",
     ]
+
+
+def test_cards_go_side_by_side_only_where_two_fit_and_none_is_cut_off(
+    core: AppCore, run: Any, fam: Family, open_view: Any
+) -> None:
+    """A routine's header (its name, times, progress, Run, note and menu) sets a card's
+    minimum width: two columns from where two such cards fit, one (centred) below that;
+    never a card cut off."""
+    for who in (fam.child, fam.sibling):
+        routine = add_routine(core, run, fam, who, start_time=time(7, 0), finish_by=time(7, 45))
+        started = run(core.routines.start_run(ADMIN, routine.id, fam.today)).value
+        for step in started.steps:  # done, with its points: the widest header
+            run(core.routines.check_step(ADMIN, started.id, step.step_id))
+    view = open_view()
+    widest = max(c.minimumSizeHint().width() for c in view.cards.values())
+    assert 2 * widest + 20 > 900  # the widths where two columns used to cut cards off exist
+    for width in (760, 2 * widest + 40, 2 * widest + 120, 1500):
+        view.resize(width, 760)
+        for _ in range(3):  # the resize, then the layouts it sets off
+            QApplication.processEvents()
+        viewport = view.scroll_area.viewport()
+        lefts = {c.mapTo(viewport, c.rect().topLeft()).x() for c in view.cards.values()}
+        for c in view.cards.values():
+            assert c.width() >= c.minimumSizeHint().width(), width
+            assert c.mapTo(viewport, c.rect().topRight()).x() < viewport.width(), width
+        fits_two = viewport.width() >= 2 * widest + 16 + 4
+        assert len(lefts) == (2 if fits_two and viewport.width() >= 900 else 1), width
 
 
 def test_the_member_filter_shows_one_member(

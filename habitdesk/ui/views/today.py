@@ -44,7 +44,8 @@ from habitdesk.ui.widgets.today_rows import ValueBox, when_text
 if TYPE_CHECKING:
     from habitdesk.ui.widgets.run_mode import RunModeWidget
 
-# Two columns of cards from this width of the scroll area on; one below it.
+# Two columns of cards from this width of the scroll area on (and where two cards fit side by
+# side); one below it.
 TWO_COLUMNS_FROM = 900
 # A card wider than this reads badly (one member shown on a wide window): it is centred.
 CARD_MAX_WIDTH = 780
@@ -324,6 +325,7 @@ class TodayView(View):
             newest = next((d for d in self.overview.members if d.member.user_id == user_id), day)
             self._update_cards([newest], self.overview)
         self._put_in_column(card)
+        self._place_cards()  # one column after all, if this card is too wide for two
 
     def _built(self, key: Any, scrolled: int) -> None:
         """Every card is there: the focus and the scroll position go back where they were."""
@@ -362,7 +364,14 @@ class TodayView(View):
     def _column_count(self) -> int:
         width = self.scroll_area.viewport().width() or self.width()
         cards = max(len(self.cards), self._coming)
-        return 2 if width >= TWO_COLUMNS_FROM and cards > 1 else 1
+        if cards < 2:
+            return 1
+        # Two columns only where two cards fit side by side: a card's rows (a numeric field,
+        # Skip, the note button) set its minimum width, and a narrower column cut them off.
+        widest = max((c.minimumSizeHint().width() for c in self.cards.values()), default=0)
+        margins = self.columns_layout.contentsMargins()
+        side_by_side = 2 * widest + self.columns_layout.spacing() + margins.left() + margins.right()
+        return 2 if width >= max(TWO_COLUMNS_FROM, side_by_side) else 1
 
     def _place_cards(self, *, force: bool = False) -> None:
         """Cards into columns, each to the shortest column so far (by rows), keeping order."""
