@@ -11,19 +11,14 @@ from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QRectF,
-    Qt,
-)
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from habitdesk.core.enums import Role
 from habitdesk.core.schemas.people import MemberRead
 from habitdesk.ui.qtmodels.cells import muted_if_missing, spoken
+from habitdesk.ui.qtmodels.table_base import Index, TableModel
 
 MemberRole = Qt.ItemDataRole.UserRole + 1
 
@@ -39,8 +34,6 @@ ROLE_HELP = {
     Role.CHILD: "Checks off their own routines and habits; cannot change definitions",
     Role.VIEWER: "Sees everything, changes nothing (a grandparent, a second household)",
 }
-
-Index = QModelIndex | QPersistentModelIndex
 
 
 def initials(name: str) -> str:
@@ -104,57 +97,36 @@ def birth_text(birth: date | None, today: date) -> str:
     return f"{birth.day} {birth.strftime('%b %Y')}  ·  {age_text(birth, today)}"
 
 
-class MembersTableModel(QAbstractTableModel):
+class MembersTableModel(TableModel[MemberRead]):
     MEMBER, ROLE, EMAIL, BIRTH = range(4)
     HEADERS = ("Member", "Role", "E-mail", "Birth date / age")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._members: list[MemberRead] = []
         self._today = date.today()
 
     # --- filling -----------------------------------------------------------------------------
 
     def set_members(self, members: list[MemberRead], today: date | None = None) -> None:
         self.beginResetModel()
-        self._members = list(members)
+        self._rows = list(members)
         self._today = today or date.today()
         self.endResetModel()
 
     @property
     def members(self) -> list[MemberRead]:
-        return list(self._members)
+        return self.rows
 
     def member_at(self, row: int) -> MemberRead | None:
-        return self._members[row] if 0 <= row < len(self._members) else None
+        return self.row_at(row)
 
     def row_of(self, membership_id: UUID) -> int:
-        return next(
-            (i for i, m in enumerate(self._members) if m.membership_id == membership_id), -1
-        )
+        return next((i for i, m in enumerate(self._rows) if m.membership_id == membership_id), -1)
 
-    # --- QAbstractTableModel -----------------------------------------------------------------
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._members)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    # --- cells -------------------------------------------------------------------------------
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        member = self.member_at(index.row()) if index.isValid() else None
+        member = self.row_at(index.row()) if index.isValid() else None
         if member is None:
             return None
         column = index.column()
