@@ -8,13 +8,13 @@ and sorts them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 from uuid import UUID
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QFont, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -22,8 +22,8 @@ from habitdesk.core.schemas.people import MemberRead
 from habitdesk.core.schemas.stats import RangeCountsRead
 from habitdesk.ui.qtmodels.cells import colour_dot, muted, muted_if_missing, spoken
 from habitdesk.ui.qtmodels.members_model import avatar_pixmap
+from habitdesk.ui.qtmodels.table_base import RIGHT, Index, TableModel
 
-Index = QModelIndex | QPersistentModelIndex
 SortRole = Qt.ItemDataRole.UserRole + 1
 RowRole = Qt.ItemDataRole.UserRole + 2
 
@@ -61,24 +61,6 @@ class Column(IntEnum):
     COMPLETION = 7
 
 
-HEADERS = {
-    Column.MEMBER: "Member",
-    Column.ITEM: "Habit or routine",
-    Column.DUE: "Due",
-    Column.DONE: "Done",
-    Column.PARTIAL: "Partial",
-    Column.MISSED: "Missed",
-    Column.SKIPPED: "Skipped",
-    Column.COMPLETION: "Completion",
-}
-HEADER_TIPS = {
-    Column.DUE: "Days that counted: done, partial or missed (skipped days do not count)",
-    Column.DONE: "Days done (routines: every step checked)",
-    Column.PARTIAL: "Routine days with some steps left unchecked",
-    Column.MISSED: "Due days neither done nor skipped",
-    Column.SKIPPED: "Days skipped on purpose: they count in no rate",
-    Column.COMPLETION: "Done days out of the days that counted",
-}
 _COUNT_FIELD = {
     Column.DUE: "due",
     Column.DONE: "done",
@@ -88,12 +70,35 @@ _COUNT_FIELD = {
 }
 
 
-class HistoryTableModel(QAbstractTableModel):
+class HistoryTableModel(TableModel[HistoryRow]):
     """Rows of habits and routines with their counts, and a total row kept last."""
+
+    # In `Column` order.
+    HEADERS = (
+        "Member",
+        "Habit or routine",
+        "Due",
+        "Done",
+        "Partial",
+        "Missed",
+        "Skipped",
+        "Completion",
+    )
+    HEADER_TIPS: ClassVar[Mapping[int, str]] = {
+        Column.DUE: "Days that counted: done, partial or missed (skipped days do not count)",
+        Column.DONE: "Days done (routines: every step checked)",
+        Column.PARTIAL: "Routine days with some steps left unchecked",
+        Column.MISSED: "Due days neither done nor skipped",
+        Column.SKIPPED: "Days skipped on purpose: they count in no rate",
+        Column.COMPLETION: "Done days out of the days that counted",
+    }
+    # The counts and the completion: numbers.
+    ALIGNMENT: ClassVar[Mapping[int, Qt.AlignmentFlag]] = {
+        column: RIGHT for column in Column if column >= Column.DUE
+    }
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[HistoryRow] = []
         # The rows in the order the screen gave them (member, then habits, then routines).
         self._natural: list[HistoryRow] = []
         self._total = NO_COUNTS
@@ -111,15 +116,8 @@ class HistoryTableModel(QAbstractTableModel):
         self.endResetModel()
 
     @property
-    def rows(self) -> list[HistoryRow]:
-        return list(self._rows)
-
-    @property
     def total(self) -> RangeCountsRead:
         return self._total
-
-    def row_at(self, row: int) -> HistoryRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def is_total(self, row: int) -> bool:
         return bool(self._rows) and row == len(self._rows)
@@ -163,30 +161,16 @@ class HistoryTableModel(QAbstractTableModel):
             return 0
         return len(self._rows) + 1
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        column = Column(section)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[column]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return HEADER_TIPS.get(column)
-        if role == Qt.ItemDataRole.InitialSortOrderRole:
+        if (
+            role == Qt.ItemDataRole.InitialSortOrderRole
+            and orientation == Qt.Orientation.Horizontal
+        ):
             # Worst completion first, fewest first: what a parent looks for.
             return Qt.SortOrder.AscendingOrder.value
-        if role == Qt.ItemDataRole.TextAlignmentRole and column >= Column.DUE:
-            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return super().headerData(section, orientation, role)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -205,8 +189,8 @@ class HistoryTableModel(QAbstractTableModel):
             return self._sort_key(row, column)
         if role == RowRole:
             return row
-        if role == Qt.ItemDataRole.TextAlignmentRole and column >= Column.DUE:
-            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return self.ALIGNMENT.get(column)
         if role == Qt.ItemDataRole.DecorationRole:
             if column == Column.MEMBER and not self._continues_member(index.row()):
                 m = row.member
@@ -253,7 +237,7 @@ class HistoryTableModel(QAbstractTableModel):
             return f"{kind} of {row.member.full_name}: {row.schedule}{extra}"
         if column == Column.COMPLETION and row.counts.due:
             return f"{row.counts.done} of {row.counts.due} days done"
-        return HEADER_TIPS.get(column)
+        return self.HEADER_TIPS.get(column)
 
     def _total_data(self, column: Column, role: int) -> Any:
         total = self._total
@@ -279,8 +263,8 @@ class HistoryTableModel(QAbstractTableModel):
             return font
         if role == Qt.ItemDataRole.BackgroundRole:
             return QApplication.palette().color(QPalette.ColorRole.AlternateBase)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column >= Column.DUE:
-            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return self.ALIGNMENT.get(column)
         if role == Qt.ItemDataRole.ToolTipRole and column == Column.COMPLETION and total.due:
             return f"{total.done} of {total.due} days done"
         return None
