@@ -18,22 +18,14 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QColor
 
 from habitdesk.core.enums import EntryStatus
 from habitdesk.core.schemas.habits import HabitEntryRead, HabitRead
 from habitdesk.ui.context import AppContext
+from habitdesk.ui.qtmodels.table_base import READ_ONLY, RIGHT, Index, TableModel
 from habitdesk.ui.widgets.day_strip import format_value
-
-Index = QModelIndex | QPersistentModelIndex
 
 PAGE_SIZE = 100
 
@@ -55,7 +47,7 @@ def entry_day_text(day: date, this_year: int | None = None) -> str:
     return f"{day:%a} {day.day} {day:%b}{year}"
 
 
-class EntriesModel(QAbstractTableModel):
+class EntriesModel(TableModel[HabitEntryRead]):
     DATE, STATUS, VALUE, NOTE = range(4)
     HEADERS = ("Date", "Status", "Value", "Note")
 
@@ -69,7 +61,6 @@ class EntriesModel(QAbstractTableModel):
         super().__init__(parent)
         self.context = context
         self.habit: HabitRead | None = None
-        self.rows: list[HabitEntryRead] = []
         self.total: int | None = None
         self.notes_editable = False
         self._loading: asyncio.Task[None] | None = None
@@ -83,7 +74,7 @@ class EntriesModel(QAbstractTableModel):
         self.beginResetModel()
         self._generation += 1
         self.habit = habit
-        self.rows = []
+        self._rows = []
         self.total = None
         self.notes_editable = notes_editable
         self._loading = None
@@ -99,9 +90,9 @@ class EntriesModel(QAbstractTableModel):
     def set_notes_editable(self, editable: bool) -> None:
         if editable != self.notes_editable:
             self.notes_editable = editable
-            if self.rows:
+            if self._rows:
                 self.dataChanged.emit(
-                    self.index(0, self.NOTE), self.index(len(self.rows) - 1, self.NOTE)
+                    self.index(0, self.NOTE), self.index(len(self._rows) - 1, self.NOTE)
                 )
 
     @property
@@ -113,7 +104,7 @@ class EntriesModel(QAbstractTableModel):
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         if parent.isValid() or self.habit is None or self.total is None:
             return False
-        return len(self.rows) < self.total
+        return len(self._rows) < self.total
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if self.canFetchMore(parent) and self._loading is None:
@@ -123,7 +114,7 @@ class EntriesModel(QAbstractTableModel):
         core, habit = self.context.core, self.habit
         if core is None or habit is None:
             return None
-        generation, offset = self._generation, len(self.rows)
+        generation, offset = self._generation, len(self._rows)
 
         async def work() -> tuple[int | None, list[HabitEntryRead]]:
             if first:
@@ -139,7 +130,7 @@ class EntriesModel(QAbstractTableModel):
                 self.total = total
             self._append(page)
             if len(page) < PAGE_SIZE:  # the end, whatever the count said a moment before
-                self.total = len(self.rows)
+                self.total = len(self._rows)
             self.total_changed.emit(self.total or 0)
 
         def failed(message: str) -> None:
@@ -152,13 +143,13 @@ class EntriesModel(QAbstractTableModel):
         return task
 
     def _append(self, page: list[HabitEntryRead]) -> None:
-        known = {e.day for e in self.rows}
+        known = {e.day for e in self._rows}
         fresh = [e for e in page if e.day not in known]
         if not fresh:
             return
-        start = len(self.rows)
+        start = len(self._rows)
         self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
-        self.rows.extend(fresh)
+        self._rows.extend(fresh)
         self.endInsertRows()
 
     @property
@@ -168,29 +159,15 @@ class EntriesModel(QAbstractTableModel):
 
     # --- table --------------------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
     def flags(self, index: Index) -> Qt.ItemFlag:
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if index.isValid() and index.column() == self.NOTE and self.notes_editable:
-            return base | Qt.ItemFlag.ItemIsEditable
-        return base
+            return READ_ONLY | Qt.ItemFlag.ItemIsEditable
+        return READ_ONLY
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.rows):
+        if not index.isValid() or index.row() >= len(self._rows):
             return None
-        entry = self.rows[index.row()]
+        entry = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(entry, column)
@@ -207,7 +184,7 @@ class EntriesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{self.HEADERS[column]}: {self._text(entry, column) or 'none'}"
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.VALUE:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return int(RIGHT)
         return None
 
     def _text(self, entry: HabitEntryRead, column: int) -> str:
@@ -230,7 +207,7 @@ class EntriesModel(QAbstractTableModel):
             or not self.notes_editable
         ):
             return False
-        entry = self.rows[index.row()]
+        entry = self._rows[index.row()]
         text = str(value or "").strip()
         if text == (entry.note or ""):
             return False
@@ -263,14 +240,14 @@ class EntriesModel(QAbstractTableModel):
         )
 
     def _replace(self, entry: HabitEntryRead) -> None:
-        for row, held in enumerate(self.rows):
+        for row, held in enumerate(self._rows):
             if held.day == entry.day:
-                self.rows[row] = entry
+                self._rows[row] = entry
                 self.dataChanged.emit(self.index(row, 0), self.index(row, self.NOTE))
                 return
 
     def row_of(self, day: date) -> int | None:
-        return next((i for i, e in enumerate(self.rows) if e.day == day), None)
+        return next((i for i, e in enumerate(self._rows) if e.day == day), None)
 
     def habit_id(self) -> UUID | None:
         return self.habit.id if self.habit else None
