@@ -13,20 +13,11 @@ from dataclasses import dataclass, replace
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QByteArray,
-    QDataStream,
-    QIODevice,
-    QMimeData,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QByteArray, QDataStream, QIODevice, QMimeData, QModelIndex, Qt
 
 from habitdesk.core.schemas.routines import MAX_STEP_MINUTES, MAX_STEP_POINTS
+from habitdesk.ui.qtmodels.table_base import READ_ONLY, RIGHT, Index, TableModel
 
-ModelIndex = QModelIndex | QPersistentModelIndex
 MIME_TYPE = "application/x-habitdesk-step-rows"
 
 
@@ -51,7 +42,6 @@ class Column(IntEnum):
     POINTS = 2
 
 
-HEADERS = {Column.TITLE: "Step", Column.MINUTES: "Minutes", Column.POINTS: "Points"}
 # Upper bounds for the editors (the service checks them again).
 LIMITS = {Column.MINUTES: MAX_STEP_MINUTES, Column.POINTS: MAX_STEP_POINTS}
 
@@ -67,35 +57,31 @@ def _number(value: Any) -> int | None:
     return number if number > 0 else None
 
 
-class StepsModel(QAbstractTableModel):
+class StepsModel(TableModel[StepDraft]):
+    HEADERS = ("Step", "Minutes", "Points")  # in `Column` order
+
     def __init__(self, steps: Iterable[StepDraft] = (), parent: Any = None) -> None:
         super().__init__(parent)
-        self._steps: list[StepDraft] = list(steps)
+        self._rows = list(steps)
 
     # --- reading --------------------------------------------------------------------------------
 
     def steps(self) -> list[StepDraft]:
-        return list(self._steps)
+        return self.rows
 
     def step(self, row: int) -> StepDraft:
-        return self._steps[row]
+        return self._rows[row]
 
     def total_minutes(self) -> int:
-        return sum(s.duration_minutes or 0 for s in self._steps)
+        return sum(s.duration_minutes or 0 for s in self._rows)
 
     def total_points(self) -> int:
-        return sum(s.points or 0 for s in self._steps)
+        return sum(s.points or 0 for s in self._rows)
 
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._steps)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._steps):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        step = self._steps[index.row()]
+        step = self._rows[index.row()]
         column = Column(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             if column is Column.TITLE:
@@ -108,7 +94,7 @@ class StepsModel(QAbstractTableModel):
             value = step.duration_minutes if column is Column.MINUTES else step.points
             return value or 0
         if role == Qt.ItemDataRole.TextAlignmentRole and column is not Column.TITLE:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return int(RIGHT)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return self._spoken(index.row(), column)
         if role == Qt.ItemDataRole.ToolTipRole and column is Column.TITLE:
@@ -116,7 +102,7 @@ class StepsModel(QAbstractTableModel):
         return None
 
     def _spoken(self, row: int, column: Column) -> str:
-        step = self._steps[row]
+        step = self._rows[row]
         if column is Column.TITLE:
             return f"Step {row + 1}: {step.title or 'untitled'}"
         if column is Column.MINUTES:
@@ -130,32 +116,23 @@ class StepsModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(Column):
-            return HEADERS[Column(section)]
-        if orientation == Qt.Orientation.Vertical:
-            return str(section + 1)
-        return None
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return str(section + 1)  # the step's number
+        return super().headerData(section, orientation, role)
 
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             # Dropping between rows (or below the last one) is allowed.
             return Qt.ItemFlag.ItemIsDropEnabled
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemIsEditable
-            | Qt.ItemFlag.ItemIsDragEnabled
-        )
+        return READ_ONLY | Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsDragEnabled
 
     # --- editing --------------------------------------------------------------------------------
 
-    def setData(self, index: ModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
         row = index.row()
-        step = self._steps[row]
+        step = self._rows[row]
         column = Column(index.column())
         if column is Column.TITLE:
             step = replace(step, title=str(value or "").strip())
@@ -163,48 +140,46 @@ class StepsModel(QAbstractTableModel):
             step = replace(step, duration_minutes=_number(value))
         else:
             step = replace(step, points=_number(value))
-        if step == self._steps[row]:
+        if step == self._rows[row]:
             return False
-        self._steps[row] = step
+        self._rows[row] = step
         self.dataChanged.emit(index, index)
         return True
 
     def set_steps(self, steps: Iterable[StepDraft]) -> None:
-        self.beginResetModel()
-        self._steps = list(steps)
-        self.endResetModel()
+        self._set_rows(steps)
 
     def add_step(self, step: StepDraft | None = None, row: int | None = None) -> int:
         """Insert `step` at `row` (default: the end); returns its row."""
-        row = len(self._steps) if row is None else max(0, min(row, len(self._steps)))
+        row = len(self._rows) if row is None else max(0, min(row, len(self._rows)))
         self.beginInsertRows(QModelIndex(), row, row)
-        self._steps.insert(row, step or StepDraft())
+        self._rows.insert(row, step or StepDraft())
         self.endInsertRows()
         return row
 
-    def removeRows(self, row: int, count: int, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008
-        if parent.isValid() or count <= 0 or row < 0 or row + count > len(self._steps):
+    def removeRows(self, row: int, count: int, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        if parent.isValid() or count <= 0 or row < 0 or row + count > len(self._rows):
             return False
         self.beginRemoveRows(QModelIndex(), row, row + count - 1)
-        del self._steps[row : row + count]
+        del self._rows[row : row + count]
         self.endRemoveRows()
         return True
 
     def moveRows(
         self,
-        sourceParent: ModelIndex,
+        sourceParent: Index,
         sourceRow: int,
         count: int,
-        destinationParent: ModelIndex,
+        destinationParent: Index,
         destinationChild: int,
     ) -> bool:
         """Move `count` rows starting at `sourceRow` to before row `destinationChild` (as
         counted before the move, Qt's convention: moving row 0 below row 1 means child 2)."""
         if sourceParent.isValid() or destinationParent.isValid() or count <= 0:
             return False
-        if sourceRow < 0 or sourceRow + count > len(self._steps):
+        if sourceRow < 0 or sourceRow + count > len(self._rows):
             return False
-        if not 0 <= destinationChild <= len(self._steps):
+        if not 0 <= destinationChild <= len(self._rows):
             return False
         if sourceRow <= destinationChild <= sourceRow + count:
             return False  # onto itself: nothing moves
@@ -212,17 +187,17 @@ class StepsModel(QAbstractTableModel):
             QModelIndex(), sourceRow, sourceRow + count - 1, QModelIndex(), destinationChild
         ):
             return False
-        moving = self._steps[sourceRow : sourceRow + count]
-        del self._steps[sourceRow : sourceRow + count]
+        moving = self._rows[sourceRow : sourceRow + count]
+        del self._rows[sourceRow : sourceRow + count]
         target = destinationChild - count if destinationChild > sourceRow else destinationChild
-        self._steps[target:target] = moving
+        self._rows[target:target] = moving
         self.endMoveRows()
         return True
 
     def move_step(self, row: int, delta: int) -> int:
         """Move one step up (delta < 0) or down; returns its new row (unchanged at an end)."""
-        target = max(0, min(len(self._steps) - 1, row + delta))
-        if target == row or not 0 <= row < len(self._steps):
+        target = max(0, min(len(self._rows) - 1, row + delta))
+        if target == row or not 0 <= row < len(self._rows):
             return row
         destination = target if target < row else target + 1
         self.moveRows(QModelIndex(), row, 1, QModelIndex(), destination)
@@ -256,7 +231,7 @@ class StepsModel(QAbstractTableModel):
         action: Qt.DropAction,
         row: int,
         column: int,
-        parent: ModelIndex,
+        parent: Index,
     ) -> bool:
         return action == Qt.DropAction.MoveAction and data.hasFormat(MIME_TYPE)
 
@@ -266,7 +241,7 @@ class StepsModel(QAbstractTableModel):
         action: Qt.DropAction,
         row: int,
         column: int,
-        parent: ModelIndex,
+        parent: Index,
     ) -> bool:
         """Move the dragged rows to the drop place with `moveRows`.
 
@@ -276,13 +251,13 @@ class StepsModel(QAbstractTableModel):
         """
         if not self.canDropMimeData(data, action, row, column, parent):
             return False
-        rows = sorted({r for r in self._rows_from(data) if 0 <= r < len(self._steps)})
+        rows = sorted({r for r in self._rows_from(data) if 0 <= r < len(self._rows)})
         if not rows:
             return False
         if row < 0:
             # Dropped onto a row: put the steps where that row is; onto empty space: the end.
-            row = parent.row() if parent.isValid() else len(self._steps)
-        others = [r for r in range(len(self._steps)) if r not in rows]
+            row = parent.row() if parent.isValid() else len(self._rows)
+        others = [r for r in range(len(self._rows)) if r not in rows]
         before = sum(1 for r in others if r < row)
         self._reorder([*others[:before], *rows, *others[before:]])
         return False
@@ -290,7 +265,7 @@ class StepsModel(QAbstractTableModel):
     def _reorder(self, order: list[int]) -> None:
         """Bring the rows into `order` (old row numbers) with single-row moves, front to back:
         each move only shifts rows that are not placed yet, so the view follows every step."""
-        current = list(range(len(self._steps)))
+        current = list(range(len(self._rows)))
         for target, wanted in enumerate(order):
             source = current.index(wanted)
             if source != target:
