@@ -46,6 +46,11 @@ def test_steps_headers_and_flags(qtbot: Any) -> None:
     assert model.headerData(1, V) == "2"  # the step's number
     assert model.headerData(1, V, Qt.ItemDataRole.ToolTipRole) is None
     assert model.flags(model.index(0, StepColumn.TITLE)) & Qt.ItemFlag.ItemIsEditable
+    align = Qt.ItemDataRole.TextAlignmentRole
+    for column in (StepColumn.MINUTES, StepColumn.POINTS):  # numbers and their header agree
+        assert model.headerData(column, H, align) == RIGHT
+        assert model.data(model.index(0, column), align) == int(RIGHT)
+    assert model.headerData(StepColumn.TITLE, H, align) is None
 
 
 def test_members_table_is_read_only(qtbot: Any) -> None:

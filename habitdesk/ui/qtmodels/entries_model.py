@@ -50,6 +50,7 @@ def entry_day_text(day: date, this_year: int | None = None) -> str:
 class EntriesModel(TableModel[HabitEntryRead]):
     DATE, STATUS, VALUE, NOTE = range(4)
     HEADERS = ("Date", "Status", "Value", "Note")
+    ALIGNMENT = {VALUE: RIGHT}  # the header over its numbers too
 
     # The total is known (or changed): the screen shows "N recorded days".
     total_changed = Signal(int)
@@ -183,8 +184,8 @@ class EntriesModel(TableModel[HabitEntryRead]):
             return None
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{self.HEADERS[column]}: {self._text(entry, column) or 'none'}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.VALUE:
-            return int(RIGHT)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in self.ALIGNMENT:
+            return int(self.ALIGNMENT[column])
         return None
 
     def _text(self, entry: HabitEntryRead, column: int) -> str:

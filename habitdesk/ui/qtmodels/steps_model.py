@@ -59,6 +59,7 @@ def _number(value: Any) -> int | None:
 
 class StepsModel(TableModel[StepDraft]):
     HEADERS = ("Step", "Minutes", "Points")  # in `Column` order
+    ALIGNMENT = {Column.MINUTES: RIGHT, Column.POINTS: RIGHT}  # headers over their numbers too
 
     def __init__(self, steps: Iterable[StepDraft] = (), parent: Any = None) -> None:
         super().__init__(parent)
@@ -93,8 +94,8 @@ class StepsModel(TableModel[StepDraft]):
                 return step.title
             value = step.duration_minutes if column is Column.MINUTES else step.points
             return value or 0
-        if role == Qt.ItemDataRole.TextAlignmentRole and column is not Column.TITLE:
-            return int(RIGHT)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in self.ALIGNMENT:
+            return int(self.ALIGNMENT[column])
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return self._spoken(index.row(), column)
         if role == Qt.ItemDataRole.ToolTipRole and column is Column.TITLE:
