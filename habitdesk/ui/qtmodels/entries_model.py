@@ -13,9 +13,9 @@ saved through the task bridge and the row shows what the service stored.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
@@ -50,7 +50,7 @@ def entry_day_text(day: date, this_year: int | None = None) -> str:
 class EntriesModel(TableModel[HabitEntryRead]):
     DATE, STATUS, VALUE, NOTE = range(4)
     HEADERS = ("Date", "Status", "Value", "Note")
-    ALIGNMENT = {VALUE: RIGHT}  # the header over its numbers too
+    ALIGNMENT: ClassVar[Mapping[int, Qt.AlignmentFlag]] = {VALUE: RIGHT}  # header too
 
     # The total is known (or changed): the screen shows "N recorded days".
     total_changed = Signal(int)

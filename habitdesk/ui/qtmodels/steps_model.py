@@ -8,10 +8,10 @@ moved step.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import IntEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QByteArray, QDataStream, QIODevice, QMimeData, QModelIndex, Qt
 
@@ -59,7 +59,11 @@ def _number(value: Any) -> int | None:
 
 class StepsModel(TableModel[StepDraft]):
     HEADERS = ("Step", "Minutes", "Points")  # in `Column` order
-    ALIGNMENT = {Column.MINUTES: RIGHT, Column.POINTS: RIGHT}  # headers over their numbers too
+    # The headers over the numbers are aligned with them.
+    ALIGNMENT: ClassVar[Mapping[int, Qt.AlignmentFlag]] = {
+        Column.MINUTES: RIGHT,
+        Column.POINTS: RIGHT,
+    }
 
     def __init__(self, steps: Iterable[StepDraft] = (), parent: Any = None) -> None:
         super().__init__(parent)
