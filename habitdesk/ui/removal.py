@@ -22,6 +22,7 @@ class Removal:
     """One screen's "Remove …?" flow; at most one box is open at a time (`box`)."""
 
     def __init__(self, view: View, *, on_error: Callable[[str], None]) -> None:
+        """`on_error(message)` shows a refusal next to the list; an empty message hides it."""
         self._view = view
         self._on_error = on_error
         self.box: QMessageBox | None = None
@@ -49,6 +50,8 @@ class Removal:
         """
         if self.box is not None:
             return None
+        # A refusal from an earlier try is old news once the parent asks again.
+        self._on_error("")
 
         def answered(box: QMessageBox, confirmed: bool) -> None:
             if self.box is box:

@@ -247,3 +247,25 @@ def test_routines_warns_and_opens_one_box_at_a_time(
     assert view.selected is None or view.selected.routine.name == "Morning routine"
     assert said(window) == ""  # the routine leaving the list says it
     assert not view.action_error.isVisible()
+
+
+def test_an_old_refusal_goes_when_the_parent_asks_again(
+    window: MainWindow, core: AppCore, martins: Martins, qtbot: Any, run: Any
+) -> None:
+    """Habits: the other parent removed "Gone" meanwhile, so removing it here is refused and
+    said next to the list; asking to remove "Stays" then clears that line at once."""
+    view: HabitsView = open_screen(window, "habits", run)
+    select_habit(qtbot, view, "Gone")
+    gone = next(i.habit for i in view.model.habits() if i.habit.name == "Gone")
+    run(core.habits.remove_habit(ADMIN, gone.id))
+    answer(qtbot, ask(qtbot, view), run, window)
+    assert view.action_error.isVisible() and view.action_error.text()
+    refusal = view.action_error.text()
+
+    run(window.context.tasks.drain())
+    select_habit(qtbot, view, "Stays")
+    box = ask(qtbot, view)
+    assert not view.action_error.isVisible(), refusal
+    answer(qtbot, box, run, window)
+    assert said(window) == "Removed “Stays”."
+    assert not view.action_error.isVisible()

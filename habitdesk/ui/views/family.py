@@ -483,7 +483,6 @@ class FamilyView(View):
         member = self.selected_member()
         if member is None or not self._may_edit():
             return None
-        self._show_member_error("")
         return self.removal.ask(
             title="Remove member",
             text=f"Remove {member.full_name} from the family?",

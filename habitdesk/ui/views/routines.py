@@ -1007,7 +1007,7 @@ class RoutinesView(View):
 
     def _show_action_error(self, message: str) -> None:
         self.action_error.setText(message)
-        self.action_error.show()
+        self.action_error.setVisible(bool(message))
 
     def _hide_action_error(self) -> None:
         self.action_error.clear()
