@@ -218,6 +218,8 @@ def test_every_screens_shortcuts_are_listed_under_that_screen_even_when_opened_a
         assert ("Ctrl+N", "Add a habit") in rows
         assert ("Alt+Left", "Previous day") in rows
         assert ("Delete", "Remove the selected reward") in rows
+        assert ("Delete", "Remove the selected routine") in rows
+        assert ("Enter", "Edit the selected habit") in rows
         assert not [action for _keys, action in rows if action.endswith("screen)")]
     finally:
         run(shell.shutdown())

@@ -51,6 +51,19 @@ FAMILY_SHORTCUTS = (
     ("Delete", "Remove the selected member"),
     ("Ctrl+S", "Save the family settings"),
 )
+# Keys the Habits and Routines lists handle themselves (key events, not QShortcuts, so the
+# window cannot be asked for them).
+LIST_KEYS = {
+    "Habits screen": (
+        ("Enter", "Edit the selected habit"),
+        ("Delete", "Remove the selected habit"),
+        ("Ctrl+Up / Ctrl+Down", "Move the selected habit up or down"),
+    ),
+    "Routines screen": (
+        ("Enter", "Edit the selected routine (a child: run it)"),
+        ("Delete", "Remove the selected routine"),
+    ),
+}
 # "Add a habit (Habits screen)": what a screen's shortcut says it does, and on which screen.
 _SCREEN_SUFFIX = re.compile(r"(.+) \((\w[\w ]* screen)\)")
 # Qt's short key names, spelt out as on the keyboard (and as the Family screen's list has them).
@@ -329,6 +342,8 @@ class SettingsView(View):
         # shortcut's description ends with.
         by_screen: dict[str, list[tuple[str, str]]] = {f"{i.title} screen": [] for i in SCREENS}
         by_screen[FAMILY_SCREEN] = list(FAMILY_SHORTCUTS)
+        for screen, handled in LIST_KEYS.items():
+            by_screen[screen] = list(handled)
         others: list[tuple[str, str]] = []
         for keys, action in self._window_shortcuts():
             match = _SCREEN_SUFFIX.fullmatch(action)
