@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from enum import IntEnum
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -88,6 +88,47 @@ def _bold() -> QFont:
     font = QFont(QApplication.font())
     font.setBold(True)
     return font
+
+
+class ShortFormTableModel(QAbstractTableModel):
+    """A table model with a shorter text in its `short_columns`, for a table too narrow for the
+    long one (the Rewards screen's `RowsTable` switches it as it is resized). The tooltip and
+    what a screen reader hears keep the long text whatever the width."""
+
+    HEADERS: tuple[str, ...] = ()
+    # Each short column's header, as short as its cells.
+    SHORT_HEADERS: ClassVar[Mapping[int, str]] = {}
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._short = False
+
+    @property
+    def short_columns(self) -> tuple[int, ...]:
+        return tuple(self.SHORT_HEADERS)
+
+    def header_text(self, section: int) -> str:
+        if self._short and section in self.SHORT_HEADERS:
+            return self.SHORT_HEADERS[section]
+        return self.HEADERS[section]
+
+    @property
+    def short(self) -> bool:
+        return self._short
+
+    def set_short(self, short: bool) -> None:
+        if short == self._short:
+            return
+        self._short = short
+        rows = self.rowCount()
+        for column in self.short_columns:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, column, column)
+            if rows:
+                self.dataChanged.emit(
+                    self.index(0, column),
+                    self.index(rows - 1, column),
+                    [Qt.ItemDataRole.DisplayRole],
+                )
 
 
 # --- rewards ------------------------------------------------------------------------------------
@@ -187,8 +228,11 @@ _SIZED_REQUEST_COLUMNS = (
 )
 
 
-class RequestsTableModel(QAbstractTableModel):
+class RequestsTableModel(ShortFormTableModel):
     HEADERS = ("Member", "Reward", "Cost", "Status", "Requested → decided", "Note")
+    # Short, "When" holds only the latest moment: the request's while it waits, the decision's
+    # after (the Status beside it says which); its tooltip keeps both, with the year.
+    SHORT_HEADERS: ClassVar[Mapping[int, str]] = {RequestColumn.WHEN: "When"}
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -233,7 +277,8 @@ class RequestsTableModel(QAbstractTableModel):
         """For each column sized to its contents, rows that between them hold every form of
         text it shows: measuring these, not every one of years of requests, finds its width.
         Names, rewards, costs and statuses repeat, so each distinct one counts once; dates go by
-        `moment_form`. One pass over the requests."""
+        `moment_form` (the pairs hold every form of the short "When" too: it shows one of the
+        pair). One pass over the requests."""
         this_year = datetime.now(self._zone).year
         zone = self._zone
         forms: dict[int, dict[object, int]] = {column: {} for column in _SIZED_REQUEST_COLUMNS}
@@ -264,7 +309,7 @@ class RequestsTableModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
+            return self.header_text(section)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _RIGHT if section == RequestColumn.COST else _LEFT
         return None
@@ -274,7 +319,7 @@ class RequestsTableModel(QAbstractTableModel):
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
-    def _text(self, request: RedemptionRead, column: int) -> str:
+    def _text(self, request: RedemptionRead, column: int, *, short: bool = False) -> str:
         if column == RequestColumn.MEMBER:
             return request.member_name
         if column == RequestColumn.REWARD:
@@ -284,6 +329,8 @@ class RequestsTableModel(QAbstractTableModel):
         if column == RequestColumn.STATUS:
             return STATUS_TEXT[request.status]
         if column == RequestColumn.WHEN:
+            if short:
+                return moment_text(request.decided_at or request.requested_at, self._zone)
             asked = moment_text(request.requested_at, self._zone)
             if request.decided_at is None:
                 return asked
@@ -298,7 +345,7 @@ class RequestsTableModel(QAbstractTableModel):
         if role == ItemRole:
             return request
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(request, column)
+            return self._text(request, column, short=self._short)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return spoken(self._text(request, column))
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -346,11 +393,13 @@ class LedgerColumn(IntEnum):
 PageFetcher = Callable[[int, int, Callable[[list[PointsEntryRead]], None]], Any]
 
 
-class LedgerTableModel(QAbstractTableModel):
+class LedgerTableModel(ShortFormTableModel):
     """Ledger lines, newest first. The screen loads the first page with its other data; the
     table asks for more (`canFetchMore` / `fetchMore`) as it is scrolled to the end."""
 
     HEADERS = ("When", "Member", "Points", "Reason")
+    # Short, a member is their avatar alone (the name in its tooltip): the reason gets the room.
+    SHORT_HEADERS: ClassVar[Mapping[int, str]] = {LedgerColumn.MEMBER: "Who"}
     PAGE = 50
 
     def __init__(self, parent: Any = None) -> None:
@@ -452,7 +501,7 @@ class LedgerTableModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
+            return self.header_text(section)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _RIGHT if section == LedgerColumn.AMOUNT else _LEFT
         return None
@@ -473,6 +522,8 @@ class LedgerTableModel(QAbstractTableModel):
         column = index.column()
         if role == ItemRole:
             return line
+        if role == Qt.ItemDataRole.DisplayRole and column == LedgerColumn.MEMBER and self._short:
+            return ""
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if column == LedgerColumn.WHEN:
                 return moment_text(line.created_at, self._zone)
@@ -491,4 +542,6 @@ class LedgerTableModel(QAbstractTableModel):
             return _bold()
         if role == Qt.ItemDataRole.ToolTipRole and column == LedgerColumn.REASON:
             return f"{line.reason} ({SOURCE_TEXT[line.source]})"
+        if role == Qt.ItemDataRole.ToolTipRole and column == LedgerColumn.MEMBER and self._short:
+            return self._member_name(line)
         return None
