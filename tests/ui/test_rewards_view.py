@@ -7,11 +7,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
+from PySide6.QtCore import QEvent, QRect, QSize, Qt
+from PySide6.QtGui import QHelpEvent, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QMessageBox,
+    QPushButton,
+    QStyle,
+    QStyleOptionComboBox,
+    QTableView,
+    QToolTip,
+    QWidget,
+)
 from sqlalchemy import event
 
 from habitdesk.core.appcore import AppCore
@@ -22,7 +33,13 @@ from habitdesk.core.schemas.points import RewardRead
 from habitdesk.core.services.base import Actor
 from habitdesk.ui.context import AppContext
 from habitdesk.ui.dialogs.reward_dialog import RewardDialog
-from habitdesk.ui.qtmodels.rewards_model import LedgerColumn, LedgerTableModel, RequestColumn
+from habitdesk.ui.main_window import MainWindow
+from habitdesk.ui.qtmodels.rewards_model import (
+    LedgerColumn,
+    LedgerTableModel,
+    RequestColumn,
+    moment_text,
+)
 from habitdesk.ui.views.rewards import RewardsView
 
 W = TypeVar("W", bound=QWidget)
@@ -524,3 +541,186 @@ def test_a_full_load_as_owner_takes_at_most_six_statements(
     finally:
         run(context.tasks.drain())
         run(app_core.close())
+
+
+# --- small and normal windows --------------------------------------------------------------------
+
+LONG_REWARD = "A whole afternoon at the climbing hall with two friends, and pizza afterwards"
+
+
+@pytest.fixture
+def demo_window(db_url: str, core: AppCore, qtbot: Any, run: Any) -> Iterator[MainWindow]:
+    """The app's real window on a demo family (a year of requests and points), showing the
+    Rewards screen as the owner."""
+    report = run(generate_demo(core._db, members=5, habits=3, routines=1, days=400, seed=5))
+    family = run(core.families.get_family(report.family_id))
+    members = run(core.families.list_members(ADMIN, family.id))
+    context = AppContext(AppCore.from_url(db_url))
+    context.set_family(family, members)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    window.show_screen("rewards")
+    run(context.tasks.drain())
+    yield window
+    run(context.tasks.drain())
+    assert context.core is not None
+    run(context.core.close())
+
+
+def rewards_at(window: MainWindow, width: int, height: int) -> RewardsView:
+    """The Rewards screen once the window is `width`×`height` and its layouts have settled."""
+    window.resize(width, height)
+    for _ in range(3):
+        QApplication.processEvents()
+    assert window.size() == QSize(width, height)
+    view = window.view("rewards")
+    assert isinstance(view, RewardsView)
+    return view
+
+
+def whole_rows(table: QTableView) -> int:
+    """How many rows the table shows whole."""
+    model, area = table.model(), table.viewport().rect()
+    return sum(
+        area.contains(table.visualRect(model.index(row, 0))) for row in range(model.rowCount())
+    )
+
+
+def cut_short(combo: QComboBox) -> list[str]:
+    """The items whose text the closed combo box cannot show whole."""
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    field = combo.style().subControlRect(
+        QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, combo
+    )
+    metrics = combo.fontMetrics()
+    cut = []
+    for i in range(combo.count()):
+        icon = combo.iconSize().width() + 4 if not combo.itemIcon(i).isNull() else 0
+        if icon + metrics.horizontalAdvance(combo.itemText(i)) > field.width():
+            cut.append(combo.itemText(i))
+    return cut
+
+
+def within(widget: QWidget, outer: QWidget) -> bool:
+    """`widget` lies wholly inside `outer` (both shown)."""
+    corner = widget.mapTo(outer, widget.rect().topLeft())
+    return outer.rect().contains(QRect(corner, widget.size()))
+
+
+def middle_of(widget: QWidget, outer: QWidget) -> int:
+    """How far down `outer` the middle of `widget` is."""
+    return widget.mapTo(outer, widget.rect().center()).y()
+
+
+def tooltip_of(table: QTableView, row: int, column: int) -> str:
+    """The tooltip a user sees resting the pointer on the cell."""
+    QToolTip.hideText()
+    cell = table.visualRect(table.model().index(row, column))
+    hover = QHelpEvent(
+        QEvent.Type.ToolTip, cell.center(), table.viewport().mapToGlobal(cell.center())
+    )
+    QApplication.sendEvent(table.viewport(), hover)
+    text = QToolTip.text()
+    QToolTip.hideText()
+    return text
+
+
+@pytest.mark.parametrize("size", [(960, 620), (1024, 700)])
+def test_a_small_window_scrolls_the_page_and_keeps_every_table_readable(
+    demo_window: MainWindow, core: AppCore, run: Any, size: tuple[int, int]
+) -> None:
+    context = demo_window.context
+    family = context.family
+    assert family is not None
+    child = next(m for m in context.members if m.role is Role.CHILD)
+    climbing = run(
+        core.points.create_reward(ADMIN, family.id, {"name": LONG_REWARD, "cost": 50})
+    ).value
+    run(core.points.request_reward(ADMIN, climbing.id, child.user_id))
+    view = rewards_at(demo_window, *size)
+    run(view.refresh())
+    run(context.tasks.drain())
+    QApplication.processEvents()
+
+    # The page scrolls up and down, never sideways, and scrolled to the end shows the last cards.
+    page = view.scroll_area
+    assert page.horizontalScrollBar().maximum() == 0
+    assert page.verticalScrollBar().maximum() > 0
+    page.verticalScrollBar().setValue(page.verticalScrollBar().maximum())
+    QApplication.processEvents()
+    for table in (view.rewards_table, view.ledger_table):
+        assert within(table, page.viewport()), table.accessibleName()
+
+    # No table is squeezed to a slot: three whole rows at least.
+    for table in (view.requests_table, view.rewards_table, view.ledger_table):
+        assert whole_rows(table) >= 3, (table.accessibleName(), whole_rows(table))
+
+    # The requests fit the width: "When" holds the latest moment only, the long reward is cut
+    # short (its tooltip tells it whole), and nothing scrolls sideways.
+    requests = view.requests_table
+    header = requests.horizontalHeader()
+    assert requests.horizontalScrollBar().maximum() == 0
+    assert header.length() <= requests.viewport().width()
+    model = view.requests_model
+    assert model.headerData(RequestColumn.WHEN, Qt.Orientation.Horizontal) == "When"
+    zone = ZoneInfo(family.time_zone)
+    decided = next(i for i, r in enumerate(model.requests) if r.decided_at is not None)
+    request = model.requests[decided]
+    when = model.index(decided, RequestColumn.WHEN)
+    assert when.data() == moment_text(request.decided_at, zone)
+    assert when.data(Qt.ItemDataRole.ToolTipRole).startswith("Requested ")
+    row = next(i for i, r in enumerate(model.requests) if r.reward_name == LONG_REWARD)
+    reward = model.index(row, RequestColumn.REWARD)
+    assert requests.sizeHintForIndex(reward).width() > header.sectionSize(RequestColumn.REWARD)
+    assert tooltip_of(requests, row, RequestColumn.REWARD) == LONG_REWARD
+
+    # The points history shows each member by their avatar, so the reason keeps some room.
+    ledger = view.ledger_table
+    assert ledger.horizontalScrollBar().maximum() == 0
+    assert view.ledger_model.headerData(LedgerColumn.MEMBER, Qt.Orientation.Horizontal) == "Who"
+    line = view.ledger_model.lines[0]
+    assert view.ledger_model.index(0, LedgerColumn.MEMBER).data() == ""
+    assert tooltip_of(ledger, 0, LedgerColumn.MEMBER) == next(
+        m.full_name for m in context.members if m.user_id == line.user_id
+    )
+    assert ledger.horizontalHeader().sectionSize(LedgerColumn.REASON) >= 100
+
+    # "Ask for a reward" wraps onto a second line rather than squeezing its lists.
+    card = view.requests_stack.parentWidget()
+    button_top = view.ask_button.mapTo(card, view.ask_button.rect().topLeft()).y()
+    assert button_top > view.ask_member.mapTo(card, view.ask_member.rect().bottomLeft()).y()
+    for widget in (view.ask_member, view.ask_reward, view.ask_button, view.ask_available):
+        assert within(widget, card), widget.accessibleName()
+    # Every name shows whole (none is "Yuki 雪 Nov…") but the one too long for a line of the card.
+    assert view.ask_member.count() >= 4
+    assert cut_short(view.ask_member) == []
+    assert [text.split("  ·  ")[0] for text in cut_short(view.ask_reward)] == [LONG_REWARD]
+
+
+def test_at_1280_by_800_nothing_scrolls_and_every_text_shows_whole(
+    demo_window: MainWindow,
+) -> None:
+    rewards_at(demo_window, 960, 620)
+    view = rewards_at(demo_window, 1280, 800)  # back from a small window, as a user resizes
+    page = view.scroll_area
+    assert page.verticalScrollBar().maximum() == 0
+    assert page.horizontalScrollBar().maximum() == 0
+    for table in (view.requests_table, view.rewards_table, view.ledger_table):
+        assert whole_rows(table) >= 3, (table.accessibleName(), whole_rows(table))
+        assert table.horizontalScrollBar().maximum() == 0, table.accessibleName()
+    # The long forms are back: both moments of a request, every member's name.
+    header = view.requests_model.headerData(RequestColumn.WHEN, Qt.Orientation.Horizontal)
+    assert header == "Requested → decided"
+    assert view.ledger_model.index(0, LedgerColumn.MEMBER).data()
+    assert_columns_fit(view.requests_table, RequestColumn.NOTE)
+    assert_columns_fit(view.ledger_table, LedgerColumn.REASON)
+    # "Ask for a reward" is one line, its lists showing their items whole.
+    card = view.requests_stack.parentWidget()
+    line = middle_of(view.ask_member, card)
+    for widget in (view.ask_reward, view.ask_button, view.ask_available):
+        assert abs(middle_of(widget, card) - line) <= 3, widget.accessibleName()
+    for combo in (view.ask_member, view.ask_reward):
+        assert cut_short(combo) == [], combo.accessibleName()

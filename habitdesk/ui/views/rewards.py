@@ -14,14 +14,14 @@ there are. The rest of the ledger is paged in as the table scrolls.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QItemSelectionModel, QSize, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QItemSelectionModel, QSize, Qt
+from PySide6.QtGui import QHelpEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,9 +31,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QTableView,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -58,14 +60,19 @@ from habitdesk.ui.qtmodels.rewards_model import (
     RequestsTableModel,
     RewardColumn,
     RewardsTableModel,
+    ShortFormTableModel,
     points_text,
 )
 from habitdesk.ui.removal import Removal
 from habitdesk.ui.views.base import View
 from habitdesk.ui.widgets.actions import action_button, error_line, screen_key
+from habitdesk.ui.widgets.flow_layout import FlowLayout
 from habitdesk.ui.widgets.labels import heading, muted_label
 
 EDITORS = (Role.OWNER, Role.PARENT)
+# Each table keeps room for at least this many rows, however small the window: fewer, and a list
+# reads as a slot. The page scrolls instead, when it must.
+MIN_ROWS = 3
 
 
 @dataclass(frozen=True)
@@ -98,24 +105,156 @@ def _card(name: str) -> tuple[QFrame, QVBoxLayout]:
     return card, layout
 
 
-def _table(name: str) -> QTableView:
-    table = QTableView()
-    table.setAccessibleName(name)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setShowGrid(False)
-    table.setWordWrap(False)
-    table.setFrameShape(QFrame.Shape.NoFrame)
-    table.setIconSize(QSize(20, 20))
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(32)
-    table.setMinimumHeight(84)
-    header = table.horizontalHeader()
-    header.setHighlightSections(False)
-    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    return table
+@dataclass(frozen=True)
+class ColumnPlan:
+    """How a table's columns share its width. Every column but `stretched` is as wide as its
+    text; `stretched` takes the rest, at least `floor` average characters. When that does not
+    fit, the model's short forms come first (`ShortFormTableModel`), then the columns of
+    `give_way` shrink in turn, each down to its own floor in characters: their text is cut
+    short with "…" and shows whole in its tooltip."""
+
+    stretched: int
+    floor: int
+    give_way: tuple[tuple[int, int], ...] = ()
+
+
+def give_way(
+    ideal: Mapping[int, int], room: int, order: Sequence[tuple[int, int]]
+) -> dict[int, int]:
+    """The `ideal` widths, brought within `room` px by shrinking the columns of `order` in turn,
+    each down to its floor (px) at most. What still does not fit scrolls sideways."""
+    widths = dict(ideal)
+    excess = sum(widths.values()) - room
+    for column, floor in order:
+        if excess <= 0:
+            break
+        cut = min(excess, max(0, widths[column] - floor))
+        widths[column] -= cut
+        excess -= cut
+    return widths
+
+
+class RowsTable(QTableView):
+    """A table of this screen: room for at least `MIN_ROWS` rows, columns fitted to its width by
+    a `ColumnPlan` (again whenever it is resized), and the whole text of a cell cut short in a
+    tooltip."""
+
+    def __init__(self, name: str, plan: ColumnPlan | None = None) -> None:
+        super().__init__()
+        self.plan = plan
+        # The measured widths: of the long texts (False) and with the model's short forms (True).
+        self._ideal: dict[bool, dict[int, int]] = {}
+        self.setAccessibleName(name)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setIconSize(QSize(20, 20))
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(32)
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+    # --- height ---------------------------------------------------------------------------------
+
+    def rows_height(self) -> int:
+        """The height that shows the header and `MIN_ROWS` rows."""
+        header = self.horizontalHeader()
+        heading_height = 0 if header.isHidden() else header.sizeHint().height()
+        rows = MIN_ROWS * self.verticalHeader().defaultSectionSize()
+        return 2 * self.frameWidth() + heading_height + rows
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self.rows_height())
+
+    def sizeHint(self) -> QSize:
+        # The least height is the preferred one too; the stretch factors hand out the room
+        # beyond it. Why: the page's wrapping labels make its layout height-for-width, and
+        # QScrollArea then makes the page heightForWidth(width) tall, which a box layout adds up
+        # from its parts' *preferred* heights, not their least ones. With QAbstractScrollArea's
+        # 192 px default here, the page asked for 831 px at 1280×800 (its least: 599) and
+        # scrolled in a window that had room for everything.
+        return QSize(super().sizeHint().width(), self.rows_height())
+
+    # --- width ----------------------------------------------------------------------------------
+
+    def measure(self, rows: Mapping[int, list[int]], *, grow: bool = False) -> None:
+        """How wide the columns of `rows` want to be (their header and those rows, which the
+        models pick to hold every form of text: `rows_to_measure`), measured by the table as
+        "resize to contents" would without formatting every row of a long list; then `fit`.
+        With `grow`, a column only widens (a page of older lines has just arrived)."""
+        model = self.model()
+        if isinstance(model, ShortFormTableModel):
+            shown = model.short
+            model.set_short(False)
+            long = self._measured(rows)
+            model.set_short(True)
+            short = {c: r for c, r in rows.items() if c in model.short_columns}
+            forms = {False: long, True: {**long, **self._measured(short)}}
+            model.set_short(shown)
+        else:
+            forms = {False: self._measured(rows)}
+        for form, widths in forms.items():
+            before = self._ideal.get(form, {}) if grow else {}
+            self._ideal[form] = {c: max(w, before.get(c, 0)) for c, w in widths.items()}
+        self.fit()
+
+    def _measured(self, rows: Mapping[int, list[int]]) -> dict[int, int]:
+        header, model = self.horizontalHeader(), self.model()
+        return {
+            column: max(
+                [
+                    header.sectionSizeHint(column),
+                    *(self.sizeHintForIndex(model.index(row, column)).width() for row in measured),
+                ]
+            )
+            for column, measured in rows.items()
+        }
+
+    def fit(self) -> None:
+        """Share the viewport's width out by the plan."""
+        plan, long = self.plan, self._ideal.get(False)
+        if plan is None or long is None:
+            return
+        char = self.fontMetrics().averageCharWidth()
+        room = self.viewport().width() - plan.floor * char
+        model, short = self.model(), False
+        if isinstance(model, ShortFormTableModel):
+            short = sum(long.values()) > room
+            model.set_short(short)
+        order = [(column, floor * char) for column, floor in plan.give_way]
+        header = self.horizontalHeader()
+        for column, width in give_way(self._ideal[short], room, order).items():
+            header.resizeSection(column, width)
+
+    # --- events ---------------------------------------------------------------------------------
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        # The viewport, not the table: a vertical scroll bar coming or going changes its width.
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        elif event.type() == QEvent.Type.ToolTip and self._show_cut_text(event):
+            return True
+        return super().viewportEvent(event)
+
+    def _show_cut_text(self, event: QEvent) -> bool:
+        """A cell whose text is cut short ("Extra 30 minutes of s…") shows it whole on hover,
+        unless the model has a tooltip of its own for it."""
+        if not isinstance(event, QHelpEvent):
+            return False
+        index = self.indexAt(event.pos())
+        if not index.isValid() or index.data(Qt.ItemDataRole.ToolTipRole):
+            return False
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        cell = self.visualRect(index)
+        if not text or self.sizeHintForIndex(index).width() <= cell.width():
+            return False
+        QToolTip.showText(event.globalPos(), str(text), self.viewport(), cell)
+        return True
 
 
 def _find(combo: QComboBox, value: object) -> int:
@@ -123,25 +262,31 @@ def _find(combo: QComboBox, value: object) -> int:
     return next((i for i in range(combo.count()) if combo.itemData(i) == value), -1)
 
 
+def _labelled(text: str, combo: QComboBox, *, widest: int) -> QWidget:
+    """`combo` after its label, kept together on one line of a flow; as wide as its longest
+    item, up to `widest` px (a longer one is cut short)."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    combo.setMinimumContentsLength(8)
+    combo.setMaximumWidth(widest)
+    label = QLabel(text)
+    label.setBuddy(combo)
+    pair = QWidget()
+    layout = QHBoxLayout(pair)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(6)
+    layout.addWidget(label)
+    layout.addWidget(combo)
+    return pair
+
+
 def _stack(table: QTableView, empty: QLabel) -> QStackedWidget:
+    # The stack is at least as tall as its tallest page, the table: the card keeps its height
+    # when the list empties.
     empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    empty.setMinimumHeight(80)
     stack = QStackedWidget()
     stack.addWidget(table)
     stack.addWidget(empty)
     return stack
-
-
-def _fit_columns(table: QTableView, rows: Mapping[int, list[int]], *, grow: bool = False) -> None:
-    """Each column of `rows` as wide as its header and the widest of those rows, measured by the
-    table itself: what "resize to contents" does, without formatting every row of a long list
-    (the models pick the rows that hold every form of text: `rows_to_measure`). With `grow`, a
-    column only widens (a page of older lines has just arrived)."""
-    header, model = table.horizontalHeader(), table.model()
-    for column, measured in rows.items():
-        widths = [table.sizeHintForIndex(model.index(row, column)).width() for row in measured]
-        width = max([header.sectionSizeHint(column), *widths])
-        header.resizeSection(column, max(width, header.sectionSize(column)) if grow else width)
 
 
 class BalanceCard(QFrame):
@@ -236,7 +381,22 @@ class RewardsView(View):
         self.balance_cards: list[BalanceCard] = []
         self._rejecting: RedemptionRead | None = None
 
-        root = QVBoxLayout(self)
+        # The page scrolls when the least it needs (every table `MIN_ROWS` rows tall) is more
+        # than the window has, and only then: see `RowsTable.sizeHint`.
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("rewardsScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.page = QWidget()
+        self.page.setObjectName("rewardsPage")
+        self.scroll_area.setWidget(self.page)
+        self.page.setAutoFillBackground(False)  # setWidget switched it on
+        self.scroll_area.viewport().setAutoFillBackground(False)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll_area)
+
+        root = QVBoxLayout(self.page)
         root.setContentsMargins(28, 20, 28, 20)
         root.setSpacing(12)
         title = QLabel(self.title)
@@ -267,12 +427,12 @@ class RewardsView(View):
         content = QVBoxLayout(self.content)
         content.setContentsMargins(0, 4, 0, 0)
         content.setSpacing(16)
-        content.addWidget(self._build_requests_card(), 4)
+        content.addWidget(self._build_requests_card(), 1)
         columns = QHBoxLayout()
         columns.setSpacing(16)
         columns.addWidget(self._build_rewards_card(), 1)
         columns.addWidget(self._build_ledger_card(), 1)
-        content.addLayout(columns, 5)
+        content.addLayout(columns, 1)
         root.addWidget(self.content, 1)
 
         self.no_family = muted_label()
@@ -301,7 +461,7 @@ class RewardsView(View):
         layout.addLayout(header)
 
         self.rewards_model = RewardsTableModel(self)
-        self.rewards_table = _table("Rewards")
+        self.rewards_table = RowsTable("Rewards")
         self.rewards_table.setObjectName("rewardsTable")
         self.rewards_table.setModel(self.rewards_model)
         rheader = self.rewards_table.horizontalHeader()
@@ -372,12 +532,19 @@ class RewardsView(View):
         layout.addLayout(header)
 
         self.requests_model = RequestsTableModel(self)
-        self.requests_table = _table("Reward requests")
+        # In a narrow window "When" shows only the latest moment, then the note, the reward
+        # and the member are cut short: the table never scrolls sideways at the app's 960 px.
+        plan = ColumnPlan(
+            stretched=RequestColumn.NOTE,
+            floor=8,
+            give_way=((RequestColumn.REWARD, 16), (RequestColumn.MEMBER, 12)),
+        )
+        self.requests_table = RowsTable("Reward requests", plan)
         self.requests_table.setObjectName("requestsTable")
         self.requests_table.setModel(self.requests_model)
         qheader = self.requests_table.horizontalHeader()
-        # Sized by `_fit_columns` from the few rows that bound each column: "resize to contents"
-        # formats every row on every refresh (≈150 ms for five years of requests).
+        # Measured from the few rows that bound each column (`RowsTable.measure`): "resize to
+        # contents" formats every row on every refresh (≈150 ms for five years of requests).
         for column in RequestColumn:
             qheader.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         qheader.setSectionResizeMode(RequestColumn.NOTE, QHeaderView.ResizeMode.Stretch)
@@ -419,38 +586,22 @@ class RewardsView(View):
         line.setFrameShadow(QFrame.Shadow.Plain)
         line.setStyleSheet("color: palette(mid);")
         layout.addWidget(line)
-        row = QHBoxLayout()
-        row.setSpacing(8)
+        # A narrow window wraps the row onto a second line rather than squeezing its lists.
+        row = FlowLayout(spacing=12)
         title = QLabel("Ask for a reward")
         title.setStyleSheet("font-weight: 600;")
         row.addWidget(title)
-        row.addSpacing(8)
         self.ask_member = QComboBox()
         self.ask_member.setAccessibleName("Ask for member")
         self.ask_member.setToolTip("Who asks (Alt+F)")
         self.ask_member.setIconSize(QSize(20, 20))
-        self.ask_member.setMinimumContentsLength(8)
-        self.ask_member.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
         self.ask_member.currentIndexChanged.connect(self._ask_member_changed)
-        member_label = QLabel("&For")
-        member_label.setBuddy(self.ask_member)
-        row.addWidget(member_label)
-        row.addWidget(self.ask_member, 2)
+        row.addWidget(_labelled("&For", self.ask_member, widest=280))
         self.ask_reward = QComboBox()
         self.ask_reward.setAccessibleName("Reward to ask for")
         self.ask_reward.setToolTip("The reward to ask for (Alt+W)")
-        self.ask_reward.setMinimumContentsLength(12)
-        self.ask_reward.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
         self.ask_reward.currentIndexChanged.connect(self._clear_ask_messages)
-        reward_label = QLabel("Re&ward")
-        reward_label.setBuddy(self.ask_reward)
-        row.addSpacing(4)
-        row.addWidget(reward_label)
-        row.addWidget(self.ask_reward, 3)
+        row.addWidget(_labelled("Re&ward", self.ask_reward, widest=400))
         self.ask_button = action_button(
             "Re&quest",
             "Request reward",
@@ -459,11 +610,9 @@ class RewardsView(View):
             primary=True,
         )
         row.addWidget(self.ask_button)
-        self.ask_available = muted_label()
+        self.ask_available = muted_label(wrap=False)
         self.ask_available.setAccessibleName("Points available")
-        self.ask_available.setMinimumWidth(90)
-        row.addSpacing(4)
-        row.addWidget(self.ask_available, 2)
+        row.addWidget(self.ask_available)
         layout.addLayout(row)
         self.ask_help = muted_label()
         self.ask_help.setAccessibleName("Ask for a reward help")
@@ -480,17 +629,18 @@ class RewardsView(View):
         card, layout = _card("ledgerCard")
         layout.addWidget(heading("Points history"))
         self.ledger_model = LedgerTableModel(self)
-        self.ledger_table = _table("Points history")
+        plan = ColumnPlan(stretched=LedgerColumn.REASON, floor=16)
+        self.ledger_table = RowsTable("Points history", plan)
         self.ledger_table.setObjectName("ledgerTable")
         self.ledger_table.setModel(self.ledger_model)
         lheader = self.ledger_table.horizontalHeader()
-        # Sized by `_fit_columns` as lines arrive (see the requests table).
+        # Measured as lines arrive (see the requests table).
         for column in (LedgerColumn.WHEN, LedgerColumn.MEMBER, LedgerColumn.AMOUNT):
             lheader.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         lheader.setSectionResizeMode(LedgerColumn.REASON, QHeaderView.ResizeMode.Stretch)
         self.ledger_model.rowsInserted.connect(
-            lambda _parent, first, _last: _fit_columns(
-                self.ledger_table, self.ledger_model.rows_to_measure(first), grow=True
+            lambda _parent, first, _last: self.ledger_table.measure(
+                self.ledger_model.rows_to_measure(first), grow=True
             )
         )
         self.no_ledger = muted_label()
@@ -642,7 +792,7 @@ class RewardsView(View):
         )
 
         self.requests_model.set_requests(data.requests, self.context.members, zone)
-        _fit_columns(self.requests_table, self.requests_model.rows_to_measure())
+        self.requests_table.measure(self.requests_model.rows_to_measure())
         self.requests_stack.setCurrentIndex(0 if data.requests else 1)
         self.no_requests.setText(
             "No requests yet — when someone asks for a reward, it waits here for a parent."
@@ -662,7 +812,7 @@ class RewardsView(View):
             zone,
             self._ledger_fetcher(data.actor, data.family_id, data.member_filter),
         )
-        _fit_columns(self.ledger_table, self.ledger_model.rows_to_measure())
+        self.ledger_table.measure(self.ledger_model.rows_to_measure())
         self.ledger_stack.setCurrentIndex(0 if data.ledger else 1)
         self.no_ledger.setText(
             "No points yet — they arrive as habits and routine steps with points are checked off."
