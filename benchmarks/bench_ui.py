@@ -2,16 +2,25 @@
 
     .venv/bin/python benchmarks/bench_ui.py            # demo: 6 members × 10 habits × 2 routines × 1,825 days
     .venv/bin/python benchmarks/bench_ui.py --quick    # one year of history
+    .venv/bin/python benchmarks/bench_ui.py --postgres # PostgreSQL through PgBouncer instead
 
-Off-screen (QT_QPA_PLATFORM=offscreen). Measures, each in a fresh process:
+Off-screen (QT_QPA_PLATFORM=offscreen), on the embedded SQLite file; with `--postgres` on a fresh
+PostgreSQL database through PgBouncer in transaction mode instead, as a family sharing a record on
+Supabase runs it (benchmarks/_servers.py: the HABITDESK_TEST_* servers, or a private pair). There
+the database is migrated through the direct URL, the demo is built by `habitdesk demo` (which
+analyses what it loaded), and the children run with DATABASE_URL set to the pooled URL and
+DIRECT_URL to the direct one. Measures, each in a fresh process:
 - a bare PySide6 window: process start → first paint;
 - the stack floor: the libraries HabitDesk must import before it reads anything (pydantic,
-  pydantic-settings, SQLAlchemy's asyncio engine and ORM, aiosqlite, PySide6), one query and a
-  label painted, so the app's own share of its start-up can be told from the stack's;
+  pydantic-settings, SQLAlchemy's asyncio engine and ORM, the driver — aiosqlite, or asyncpg
+  through the pooler — and PySide6), one query and a label painted, so the app's own share of
+  its start-up can be told from the stack's;
 - HabitDesk: process start → main window painted with Today's data (the Today screen's load
   finished and the window repainted), and that divided by the bare window;
 - every screen switch: time until the screen shows its data, and the SQL statements it ran
-  (SQLAlchemy `before_cursor_execute` events);
+  (SQLAlchemy `before_cursor_execute` events; on asyncpg one per statement the driver binds and
+  executes, checked against the driver's calls — not counted are the round trips around them:
+  each statement's prepare, BEGIN/COMMIT, and the pool's pre-ping of each checkout);
 - the longest event-loop stall during start-up (with the screens made in the background after
   it), each switch, and a series of check-ins (a 5 ms heartbeat QTimer: the largest gap between
   two beats, minus 5 ms);
@@ -28,13 +37,16 @@ source again (≈0.1 s of every start). `--compile-each-start` measures that way
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -54,10 +66,11 @@ app.exec()
 
 # The chosen stack alone, with none of HabitDesk's own code: the libraries the app must import
 # before it can read anything (pydantic and pydantic-settings for settings and read-models,
-# SQLAlchemy's asyncio engine and ORM, aiosqlite, PySide6), one query on the demo's file, and a
-# label painted. What the app does beyond this floor is its own cost.
+# SQLAlchemy's asyncio engine and ORM, the driver, PySide6), one query on the demo's database
+# (FLOOR_URL, with FLOOR_CONNECT_ARGS: the pooler's settings the app would use), and a label
+# painted. What the app does beyond this floor is its own cost.
 STACK_FLOOR = r"""
-import asyncio, os, sys, time
+import asyncio, json, os, sys, time
 t0 = float(sys.argv[1])
 import pydantic, pydantic_settings
 from sqlalchemy import text
@@ -67,8 +80,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLabel
 app = QApplication([])
 async def count_habits():
-    path = os.path.join(os.environ["HABITDESK_DATA_DIR"], "habitdesk.sqlite3")
-    engine = create_async_engine("sqlite+aiosqlite:///" + path)
+    engine = create_async_engine(
+        os.environ["FLOOR_URL"], connect_args=json.loads(os.environ["FLOOR_CONNECT_ARGS"])
+    )
     async with engine.connect() as connection:
         found = (await connection.execute(text("SELECT count(*) FROM habits"))).scalar()
     await engine.dispose()
@@ -115,6 +129,8 @@ async def main():
     while not shell.window.prepared and time.perf_counter() - waited < 10:
         await asyncio.sleep(0.01)
     result = {"start_s": started, "start_stall_ms": beat.reset() * 1000}
+    info = shell.context.core.connection  # which database was measured (password hidden)
+    result["connection"] = {"kind": info.kind, "display": info.display, "pooler": info.pooler}
     engine = shell.context.core._db.engine.sync_engine
     from sqlalchemy import event
     statements = []
@@ -190,8 +206,12 @@ def child_env(data_dir: Path, *, bytecode: bool = True) -> dict[str, str]:
         HABITDESK_DATA_DIR=str(data_dir),
         PYTHONPATH=str(ROOT),
         XDG_CONFIG_HOME=str(data_dir / "config"),
+        FLOOR_URL="sqlite+aiosqlite:///" + str(data_dir / "habitdesk.sqlite3"),
+        FLOOR_CONNECT_ARGS="{}",
     )
-    env.pop("DATABASE_URL", None)
+    # The embedded file unless the caller names a database: not the shell's own.
+    for name in ("DATABASE_URL", "DIRECT_URL", "HABITDESK_POOLER"):
+        env.pop(name, None)
     return env
 
 
@@ -211,40 +231,45 @@ def run_child(code: str, env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--runs", type=int, default=3, help="start-up runs (best is reported)")
-    parser.add_argument(
-        "--compile-each-start",
-        action="store_true",
-        help="no bytecode kept between runs when the shell forbids writing it",
+def build_demo(env: dict[str, str], days: int) -> None:
+    """`habitdesk demo` into the database the children will open (it analyses it on PostgreSQL)."""
+    print(f"Building the demo family: 6 members × 10 habits × 2 routines × {days:,} days …")
+    done = subprocess.run(
+        [PYTHON, "-m", "habitdesk", "demo", "--days", str(days)],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
-    args = parser.parse_args()
-    days = 365 if args.quick else 1825
-    with tempfile.TemporaryDirectory(prefix="habitdesk-bench-ui-") as folder:
-        data_dir = Path(folder)
-        env = child_env(data_dir, bytecode=not args.compile_each_start)
-        print(f"Building the demo family: 6 members × 10 habits × 2 routines × {days:,} days …")
-        subprocess.run(
-            [PYTHON, "-m", "habitdesk", "demo", "--days", str(days)],
-            env=env,
-            check=True,
-            capture_output=True,
-            cwd=ROOT,
-        )
-        # Warm the OS file cache (and write the bytecode) for both, as a user's second start
-        # would find them.
-        run_child(BARE_WINDOW, env)
-        run_child(STACK_FLOOR, env)
-        run_child(APP_RUN, env, "today")
-        bare = min(float(run_child(BARE_WINDOW, env).strip()) for _ in range(args.runs))
-        floor = min(float(run_child(STACK_FLOOR, env).strip()) for _ in range(args.runs))
-        results = []
-        for _ in range(args.runs):
-            out = run_child(APP_RUN, env, ",".join(SCREENS))
-            line = next(x for x in out.splitlines() if x.startswith("RESULT "))
-            results.append(json.loads(line[len("RESULT ") :]))
+    if done.returncode != 0:
+        raise SystemExit(f"habitdesk demo failed:\n{done.stderr[-3000:]}")
+
+
+@dataclass(frozen=True)
+class Figures:
+    bare_s: float
+    floor_s: float
+    runs: list[dict[str, Any]]
+
+
+def measure(env: dict[str, str], runs: int) -> Figures:
+    # Warm the OS file cache (and write the bytecode) for both, as a user's second start
+    # would find them.
+    run_child(BARE_WINDOW, env)
+    run_child(STACK_FLOOR, env)
+    run_child(APP_RUN, env, "today")
+    bare = min(float(run_child(BARE_WINDOW, env).strip()) for _ in range(runs))
+    floor = min(float(run_child(STACK_FLOOR, env).strip()) for _ in range(runs))
+    results = []
+    for _ in range(runs):
+        out = run_child(APP_RUN, env, ",".join(SCREENS))
+        line = next(x for x in out.splitlines() if x.startswith("RESULT "))
+        results.append(json.loads(line[len("RESULT ") :]))
+    return Figures(bare, floor, results)
+
+
+def report(figures: Figures) -> None:
+    bare, floor, results = figures.bare_s, figures.floor_s, figures.runs
     best = min(results, key=lambda r: r["start_s"])
     print(f"Bare PySide6 window, start → painted:     {bare * 1000:7.0f} ms")
     print(
@@ -276,6 +301,75 @@ def main() -> None:
     )
     peak = max(r["peak_rss_mb"] for r in results)
     print(f"Peak resident memory:                      {peak:7.0f} MB   (target ≤ 250 MB)")
+
+
+def sqlite_run(args: argparse.Namespace, days: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="habitdesk-bench-ui-") as folder:
+        data_dir = Path(folder)
+        env = child_env(data_dir, bytecode=not args.compile_each_start)
+        build_demo(env, days)
+        figures = measure(env, args.runs)
+    report(figures)
+
+
+def floor_settings(pooled_url: str) -> dict[str, str]:
+    """The stack floor's URL and driver arguments: the app's (a pooler's caches off), plain."""
+    from habitdesk.core.db.urls import parse_database_url
+
+    target = parse_database_url(pooled_url)
+    connect_args = {k: v for k, v in target.connect_args.items() if k != "ssl"}
+    if target.ssl_mode is not None:
+        connect_args["ssl"] = target.ssl_mode  # asyncpg takes libpq's modes by name
+    return {
+        "FLOOR_URL": target.url.render_as_string(hide_password=False),
+        "FLOOR_CONNECT_ARGS": json.dumps(connect_args),
+    }
+
+
+async def postgres_run(args: argparse.Namespace, days: int) -> None:
+    from _servers import fresh_database, pg_servers, server_settings
+
+    with pg_servers() as servers:
+        if servers is None:
+            return
+        settings = await server_settings(servers)
+        async with fresh_database(servers, "bench_ui") as urls:
+            with tempfile.TemporaryDirectory(prefix="habitdesk-bench-ui-") as folder:
+                data_dir = Path(folder)
+                env = child_env(data_dir, bytecode=not args.compile_each_start)
+                env.update(DATABASE_URL=urls.pooled_url, DIRECT_URL=urls.direct_url)
+                env.update(floor_settings(urls.pooled_url))
+                build_demo(env, days)
+                # Blocking here is fine: nothing else runs on this loop.
+                figures = measure(env, args.runs)
+    opened = {json.dumps(r["connection"], sort_keys=True) for r in figures.runs}
+    connection = figures.runs[0]["connection"]
+    if len(opened) != 1 or connection["kind"] != "shared" or not connection["pooler"]:
+        raise SystemExit(f"the app did not open the pooled database: {sorted(opened)}")
+    print(f"PostgreSQL through PgBouncer ({connection['display']}) — {settings}")
+    report(figures)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--runs", type=int, default=3, help="start-up runs (best is reported)")
+    parser.add_argument(
+        "--compile-each-start",
+        action="store_true",
+        help="no bytecode kept between runs when the shell forbids writing it",
+    )
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="on PostgreSQL through PgBouncer (a fresh database) instead of the SQLite file",
+    )
+    args = parser.parse_args()
+    days = 365 if args.quick else 1825
+    if args.postgres:
+        asyncio.run(postgres_run(args, days))
+    else:
+        sqlite_run(args, days)
 
 
 if __name__ == "__main__":
