@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -22,12 +22,9 @@ from habitdesk.core.schemas.people import MemberRead
 from habitdesk.core.schemas.points import PointsEntryRead, RedemptionRead, RewardRead
 from habitdesk.ui.qtmodels.cells import muted, muted_if_missing, spoken
 from habitdesk.ui.qtmodels.members_model import avatar_pixmap
+from habitdesk.ui.qtmodels.table_base import LEFT, RIGHT, Index, Row, TableModel
 
-Index = QModelIndex | QPersistentModelIndex
 ItemRole = Qt.ItemDataRole.UserRole + 1
-
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 POSITIVE = {"light": "#23834F", "dark": "#6FD39B"}
 NEGATIVE = {"light": "#B3261E", "dark": "#FF9C9C"}
@@ -90,12 +87,17 @@ def _bold() -> QFont:
     return font
 
 
-class ShortFormTableModel(QAbstractTableModel):
+def _left_but(columns: type[IntEnum], number: int) -> dict[int, Qt.AlignmentFlag]:
+    """An `ALIGNMENT` with every column left-aligned, its header too (these tables' headers
+    stand over the start of their text, not centred), but the `number` column's: right."""
+    return {column: RIGHT if column == number else LEFT for column in columns}
+
+
+class ShortFormTableModel(TableModel[Row]):
     """A table model with a shorter text in its `short_columns`, for a table too narrow for the
     long one (the Rewards screen's `RowsTable` switches it as it is resized). The tooltip and
     what a screen reader hears keep the long text whatever the width."""
 
-    HEADERS: tuple[str, ...] = ()
     # Each short column's header, as short as its cells.
     SHORT_HEADERS: ClassVar[Mapping[int, str]] = {}
 
@@ -115,6 +117,18 @@ class ShortFormTableModel(QAbstractTableModel):
     @property
     def short(self) -> bool:
         return self._short
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        # Only the text has a short form; the alignment (and anything else) is the base's.
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.HEADERS)
+        ):
+            return self.header_text(section)
+        return super().headerData(section, orientation, role)
 
     def set_short(self, short: bool) -> None:
         if short == self._short:
@@ -140,52 +154,25 @@ class RewardColumn(IntEnum):
     ACTIVE = 2
 
 
-class RewardsTableModel(QAbstractTableModel):
+class RewardsTableModel(TableModel[RewardRead]):
     HEADERS = ("Reward", "Cost", "Available")
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rewards: list[RewardRead] = []
+    ALIGNMENT: ClassVar[Mapping[int, Qt.AlignmentFlag]] = _left_but(RewardColumn, RewardColumn.COST)
 
     def set_rewards(self, rewards: Sequence[RewardRead]) -> None:
-        self.beginResetModel()
-        self._rewards = list(rewards)
-        self.endResetModel()
+        self._set_rows(rewards)
 
     @property
     def rewards(self) -> list[RewardRead]:
-        return list(self._rewards)
+        return self.rows
 
     def reward_at(self, row: int) -> RewardRead | None:
-        return self._rewards[row] if 0 <= row < len(self._rewards) else None
+        return self.row_at(row)
 
     def row_of(self, reward_id: UUID) -> int:
-        return next((i for i, r in enumerate(self._rewards) if r.id == reward_id), -1)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rewards)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if section == RewardColumn.COST else _LEFT
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return next((i for i, r in enumerate(self._rows) if r.id == reward_id), -1)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        reward = self.reward_at(index.row()) if index.isValid() else None
+        reward = self.row_at(index.row()) if index.isValid() else None
         if reward is None:
             return None
         column = index.column()
@@ -198,7 +185,7 @@ class RewardsTableModel(QAbstractTableModel):
                 return f"{points_text(reward.cost)} pts"
             return "Yes" if reward.active else "Switched off"
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if column == RewardColumn.COST else _LEFT
+            return self.ALIGNMENT[column]
         if role == Qt.ItemDataRole.ForegroundRole and not reward.active:
             return muted()
         if role == Qt.ItemDataRole.ToolTipRole and not reward.active:
@@ -228,15 +215,17 @@ _SIZED_REQUEST_COLUMNS = (
 )
 
 
-class RequestsTableModel(ShortFormTableModel):
+class RequestsTableModel(ShortFormTableModel[RedemptionRead]):
     HEADERS = ("Member", "Reward", "Cost", "Status", "Requested → decided", "Note")
+    ALIGNMENT: ClassVar[Mapping[int, Qt.AlignmentFlag]] = _left_but(
+        RequestColumn, RequestColumn.COST
+    )
     # Short, "When" holds only the latest moment: the request's while it waits, the decision's
     # after (the Status beside it says which); its tooltip keeps both, with the year.
     SHORT_HEADERS: ClassVar[Mapping[int, str]] = {RequestColumn.WHEN: "When"}
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._requests: list[RedemptionRead] = []
         self._members: dict[UUID, MemberRead] = {}
         self._zone: ZoneInfo | None = None
 
@@ -258,20 +247,20 @@ class RequestsTableModel(ShortFormTableModel):
             reverse=True,
         )
         self.beginResetModel()
-        self._requests = waiting + decided
+        self._rows = waiting + decided
         self._members = {m.user_id: m for m in members}
         self._zone = zone
         self.endResetModel()
 
     @property
     def requests(self) -> list[RedemptionRead]:
-        return list(self._requests)
+        return self.rows
 
     def request_at(self, row: int) -> RedemptionRead | None:
-        return self._requests[row] if 0 <= row < len(self._requests) else None
+        return self.row_at(row)
 
     def row_of(self, redemption_id: UUID) -> int:
-        return next((i for i, r in enumerate(self._requests) if r.id == redemption_id), -1)
+        return next((i for i, r in enumerate(self._rows) if r.id == redemption_id), -1)
 
     def rows_to_measure(self) -> dict[int, list[int]]:
         """For each column sized to its contents, rows that between them hold every form of
@@ -283,7 +272,7 @@ class RequestsTableModel(ShortFormTableModel):
         zone = self._zone
         forms: dict[int, dict[object, int]] = {column: {} for column in _SIZED_REQUEST_COLUMNS}
         members, rewards, costs, statuses, moments = forms.values()
-        for row, request in enumerate(self._requests):
+        for row, request in enumerate(self._rows):
             members.setdefault(request.user_id, row)
             rewards.setdefault(request.reward_name, row)
             costs.setdefault(request.cost, row)
@@ -296,28 +285,6 @@ class RequestsTableModel(ShortFormTableModel):
                 row,
             )
         return {column: list(rows.values()) for column, rows in forms.items()}
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._requests)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.header_text(section)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if section == RequestColumn.COST else _LEFT
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def _text(self, request: RedemptionRead, column: int, *, short: bool = False) -> str:
         if column == RequestColumn.MEMBER:
@@ -338,7 +305,7 @@ class RequestsTableModel(ShortFormTableModel):
         return request.decision_note or "—"
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        request = self.request_at(index.row()) if index.isValid() else None
+        request = self.row_at(index.row()) if index.isValid() else None
         if request is None:
             return None
         column = index.column()
@@ -349,7 +316,7 @@ class RequestsTableModel(ShortFormTableModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return spoken(self._text(request, column))
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if column == RequestColumn.COST else _LEFT
+            return self.ALIGNMENT[column]
         if role == Qt.ItemDataRole.DecorationRole and column == RequestColumn.MEMBER:
             return _member_icon(self._members.get(request.user_id))
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -393,18 +360,20 @@ class LedgerColumn(IntEnum):
 PageFetcher = Callable[[int, int, Callable[[list[PointsEntryRead]], None]], Any]
 
 
-class LedgerTableModel(ShortFormTableModel):
+class LedgerTableModel(ShortFormTableModel[PointsEntryRead]):
     """Ledger lines, newest first. The screen loads the first page with its other data; the
     table asks for more (`canFetchMore` / `fetchMore`) as it is scrolled to the end."""
 
     HEADERS = ("When", "Member", "Points", "Reason")
+    ALIGNMENT: ClassVar[Mapping[int, Qt.AlignmentFlag]] = _left_but(
+        LedgerColumn, LedgerColumn.AMOUNT
+    )
     # Short, a member is their avatar alone (the name in its tooltip): the reason gets the room.
     SHORT_HEADERS: ClassVar[Mapping[int, str]] = {LedgerColumn.MEMBER: "Who"}
     PAGE = 50
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._lines: list[PointsEntryRead] = []
         self._members: dict[UUID, MemberRead] = {}
         self._zone: ZoneInfo | None = None
         self._fetch: PageFetcher | None = None
@@ -423,7 +392,7 @@ class LedgerTableModel(ShortFormTableModel):
     ) -> None:
         self.beginResetModel()
         self._generation += 1
-        self._lines = list(first_page)
+        self._rows = list(first_page)
         self._members = {m.user_id: m for m in members}
         self._zone = zone
         self._fetch = fetch
@@ -433,7 +402,7 @@ class LedgerTableModel(ShortFormTableModel):
 
     @property
     def lines(self) -> list[PointsEntryRead]:
-        return list(self._lines)
+        return self.rows
 
     @property
     def exhausted(self) -> bool:
@@ -452,18 +421,18 @@ class LedgerTableModel(ShortFormTableModel):
             if generation != self._generation:
                 return
             self._fetching = False
-            known = {line.id for line in self._lines}
+            known = {line.id for line in self._rows}
             # Lines added since the first page shift the offsets: skip what is already shown.
             fresh = [line for line in lines if line.id not in known]
             if len(lines) < self.PAGE:
                 self._exhausted = True
             if fresh:
-                first = len(self._lines)
+                first = len(self._rows)
                 self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
-                self._lines.extend(fresh)
+                self._rows.extend(fresh)
                 self.endInsertRows()
 
-        self.last_fetch = self._fetch(len(self._lines), self.PAGE, arrived)
+        self.last_fetch = self._fetch(len(self._rows), self.PAGE, arrived)
         if self.last_fetch is None:
             self._fetching = False
 
@@ -478,8 +447,8 @@ class LedgerTableModel(ShortFormTableModel):
         moments: dict[object, int] = {}
         members: dict[object, int] = {}
         amounts: dict[object, int] = {}
-        for row in range(first, len(self._lines)):
-            line = self._lines[row]
+        for row in range(first, len(self._rows)):
+            line = self._rows[row]
             moments.setdefault(moment_form(line.created_at, self._zone, this_year), row)
             members.setdefault(line.user_id, row)
             amounts.setdefault(len(points_text(line.amount, signed=True)), row)
@@ -489,36 +458,14 @@ class LedgerTableModel(ShortFormTableModel):
             LedgerColumn.AMOUNT: list(amounts.values()),
         }
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._lines)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.header_text(section)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if section == LedgerColumn.AMOUNT else _LEFT
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
     def _member_name(self, line: PointsEntryRead) -> str:
         member = self._members.get(line.user_id)
         return member.full_name if member else "(former member)"
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._lines):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        line = self._lines[index.row()]
+        line = self._rows[index.row()]
         column = index.column()
         if role == ItemRole:
             return line
@@ -533,7 +480,7 @@ class LedgerTableModel(ShortFormTableModel):
                 return points_text(line.amount, signed=True)
             return line.reason
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if column == LedgerColumn.AMOUNT else _LEFT
+            return self.ALIGNMENT[column]
         if role == Qt.ItemDataRole.DecorationRole and column == LedgerColumn.MEMBER:
             return _member_icon(self._members.get(line.user_id))
         if role == Qt.ItemDataRole.ForegroundRole and column == LedgerColumn.AMOUNT:
