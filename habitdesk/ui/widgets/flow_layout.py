@@ -98,7 +98,8 @@ class FlowLayout(_ItemLayout):
 
 class ColumnsLayout(_ItemLayout):
     """Equal columns, as many as fit at the items' minimum width, balanced over the rows
-    (six cards where five fit: two rows of three, not five and one)."""
+    (six cards where five fit: two rows of three, not five and one). The columns share the
+    width, up to the items' maximum width: what is left over stays empty at the end of the row."""
 
     def _arrange(self, rect: QRect, *, move: bool) -> int:
         area = self._area(rect)
@@ -110,6 +111,9 @@ class ColumnsLayout(_ItemLayout):
         rows = math.ceil(len(items) / fit)
         columns = math.ceil(len(items) / rows)
         width = (area.width() - self._gap * (columns - 1)) // columns
+        # A column no wider than its narrowest item may be: a wider one would leave that item
+        # centred in its slot, out of line with the others.
+        width = min(width, min(item.maximumSize().width() for item in items))
         y = area.y()
         for row in range(rows):
             line = items[row * columns : (row + 1) * columns]
