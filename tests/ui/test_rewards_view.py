@@ -3,14 +3,15 @@ widgets, results checked in the database through the `core` fixture."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import math
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtCore import QEvent, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QHelpEvent, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -40,7 +41,7 @@ from habitdesk.ui.qtmodels.rewards_model import (
     RequestColumn,
     moment_text,
 )
-from habitdesk.ui.views.rewards import RewardsView
+from habitdesk.ui.views.rewards import BalanceCard, RewardsView
 
 W = TypeVar("W", bound=QWidget)
 ADMIN = Actor.local_admin()
@@ -548,25 +549,41 @@ def test_a_full_load_as_owner_takes_at_most_six_statements(
 LONG_REWARD = "A whole afternoon at the climbing hall with two friends, and pizza afterwards"
 
 
+OpenWindow = Callable[[FamilyRead, list[MemberRead]], MainWindow]
+
+
 @pytest.fixture
-def demo_window(db_url: str, core: AppCore, qtbot: Any, run: Any) -> Iterator[MainWindow]:
+def open_rewards(db_url: str, qtbot: Any, run: Any) -> Iterator[OpenWindow]:
+    """Opens the app's real window at 1280×800 on a family's Rewards screen, as its owner."""
+    contexts: list[AppContext] = []
+
+    def open_window(family: FamilyRead, members: list[MemberRead]) -> MainWindow:
+        context = AppContext(AppCore.from_url(db_url))
+        contexts.append(context)
+        context.set_family(family, members)
+        window = MainWindow(context)
+        qtbot.addWidget(window)
+        window.resize(1280, 800)
+        window.show()
+        window.show_screen("rewards")
+        run(context.tasks.drain())
+        return window
+
+    yield open_window
+    for context in contexts:
+        run(context.tasks.drain())
+        assert context.core is not None
+        run(context.core.close())
+
+
+@pytest.fixture
+def demo_window(core: AppCore, run: Any, open_rewards: OpenWindow) -> MainWindow:
     """The app's real window on a demo family (a year of requests and points), showing the
     Rewards screen as the owner."""
     report = run(generate_demo(core._db, members=5, habits=3, routines=1, days=400, seed=5))
     family = run(core.families.get_family(report.family_id))
     members = run(core.families.list_members(ADMIN, family.id))
-    context = AppContext(AppCore.from_url(db_url))
-    context.set_family(family, members)
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    window.show_screen("rewards")
-    run(context.tasks.drain())
-    yield window
-    run(context.tasks.drain())
-    assert context.core is not None
-    run(context.core.close())
+    return open_rewards(family, members)
 
 
 def rewards_at(window: MainWindow, width: int, height: int) -> RewardsView:
@@ -724,3 +741,148 @@ def test_at_1280_by_800_nothing_scrolls_and_every_text_shows_whole(
         assert abs(middle_of(widget, card) - line) <= 3, widget.accessibleName()
     for combo in (view.ask_member, view.ask_reward):
         assert cut_short(combo) == [], combo.accessibleName()
+
+
+# --- the members' points in a large family --------------------------------------------------------
+
+MORE_CHILDREN = (
+    "Maximilian Oberhauser",
+    "Noor Martin",
+    "Ole Martin",
+    "Zoë Martin",
+    "Yuki Martin",
+    "Mila Martin",
+    "Sakura Martin",
+)
+
+
+def martins_with(
+    core: AppCore, run: Any, martins: Family, children: tuple[str, ...]
+) -> list[MemberRead]:
+    """The Martins and more `children`: every member of the family afterwards."""
+    for name in children:
+        run(
+            core.families.add_member(
+                ADMIN, martins.family.id, {"user": {"full_name": name}, "role": Role.CHILD}
+            )
+        )
+    members: list[MemberRead] = run(core.families.list_members(ADMIN, martins.family.id))
+    return members
+
+
+def card_rows(view: RewardsView) -> list[list[BalanceCard]]:
+    """The balance cards as the user sees them: rows top to bottom, each left to right."""
+    rows: dict[int, list[BalanceCard]] = {}
+    for card in view.balance_cards:
+        assert card.isVisible(), card.accessibleName()
+        rows.setdefault(card.mapTo(view.page, QPoint(0, 0)).y(), []).append(card)
+    return [sorted(rows[top], key=lambda card: card.x()) for top in sorted(rows)]
+
+
+def assert_inside_the_width(view: RewardsView) -> None:
+    """Every card lies within the screen's width: the page never scrolls sideways."""
+    page = view.scroll_area
+    assert page.horizontalScrollBar().maximum() == 0
+    for card in view.balance_cards:
+        left = card.mapTo(page.viewport(), QPoint(0, 0)).x()
+        assert left >= 0, card.accessibleName()
+        assert left + card.width() <= page.viewport().width(), card.accessibleName()
+
+
+def assert_a_grid(rows: list[list[BalanceCard]]) -> None:
+    """Equal columns, the same in every row; the cards of a row equally tall; each row below
+    the one before it; every card at least as wide as its least width."""
+    width = rows[0][0].width()
+    lefts = [card.x() for card in rows[0]]
+    for n, row in enumerate(rows):
+        assert [card.x() for card in row] == lefts[: len(row)]
+        assert {card.width() for card in row} == {width}
+        assert len({card.height() for card in row}) == 1, [c.accessibleName() for c in row]
+        if n:
+            above = rows[n - 1][0]
+            assert row[0].y() >= above.y() + above.height()
+    assert width >= max(card.minimumSizeHint().width() for row in rows for card in row)
+
+
+def test_a_large_family_s_points_wrap_into_balanced_rows_in_a_small_window(
+    martins: Family, core: AppCore, run: Any, open_rewards: OpenWindow
+) -> None:
+    run(core.points.award(ADMIN, martins.family.id, martins.child.user_id, 300, "Chores"))
+    run(core.points.request_reward(ADMIN, martins.book.id, martins.child.user_id))
+    window = open_rewards(martins.family, martins_with(core, run, martins, MORE_CHILDREN))
+
+    for size in ((960, 620), (1280, 800)):
+        view = rewards_at(window, *size)
+        assert len(view.balance_cards) == 10  # the viewer collects no points
+        assert_inside_the_width(view)
+        rows = card_rows(view)
+        # Balanced: as few rows as the columns need, all full but the last, and no more
+        # columns than that many rows need (ten in four columns: 4, 4, 2; never 4, 4, 1, 1).
+        columns = len(rows[0])
+        assert len(rows) > 1, size
+        assert len(rows) == math.ceil(10 / columns)
+        assert columns == math.ceil(10 / len(rows))
+        assert [len(row) for row in rows[:-1]] == [columns] * (len(rows) - 1)
+        assert [card for row in rows for card in row] == view.balance_cards  # family order
+        assert_a_grid(rows)
+        # Léa's points held by her request read in two lines at most, everyone else's in one.
+        for card in view.balance_cards:
+            detail = card.detail
+            lines = detail.heightForWidth(detail.width()) // detail.fontMetrics().lineSpacing()
+            assert lines <= (2 if card.member == martins.child else 1), (
+                card.accessibleName(),
+                lines,
+            )
+        assert card_of(view, martins.child).detail.text() == "220 available · 80 held"
+
+    # In a wide window they fit in one row again.
+    view = rewards_at(window, 1920, 1080)
+    assert_inside_the_width(view)
+    rows = card_rows(view)
+    assert [len(row) for row in rows] == [10]
+    assert rows[0] == view.balance_cards
+    assert_a_grid(rows)
+
+
+def test_six_members_keep_their_one_row_across_the_window_at_1280_by_800(
+    martins: Family, core: AppCore, run: Any, open_rewards: OpenWindow
+) -> None:
+    window = open_rewards(martins.family, martins_with(core, run, martins, MORE_CHILDREN[:3]))
+    rewards_at(window, 960, 620)
+    view = rewards_at(window, 1280, 800)  # back from a small window, as a user resizes
+    assert view.scroll_area.verticalScrollBar().maximum() == 0
+    assert_inside_the_width(view)
+    rows = card_rows(view)
+    assert [len(row) for row in rows] == [6]
+    assert_a_grid(rows)
+    # The row spans the page: the columns share its width (up to a few px left by rounding).
+    last = rows[0][-1]
+    assert rows[0][0].x() == 0
+    assert view.balances.width() - 6 < last.x() + last.width() <= view.balances.width()
+
+
+def test_a_small_family_s_cards_keep_their_width_from_the_left(view: RewardsView) -> None:
+    # Three cards in a wide screen: each as wide as a card may be, side by side from the left,
+    # the rest of the row left empty (not three wide slots with a card centred in each).
+    rows = card_rows(view)
+    assert [len(row) for row in rows] == [3]
+    card = rows[0][0]
+    assert card.width() == card.maximumWidth() < view.balances.width() // 3
+    assert [c.x() for c in rows[0]] == [0, card.width() + 10, 2 * (card.width() + 10)]
+    assert_a_grid(rows)
+
+
+def test_no_one_to_collect_points_says_so_instead_of_the_cards(
+    view: RewardsView, context: AppContext, martins: Family, run: Any
+) -> None:
+    # Showing only the viewer, who collects no points: the screen says so.
+    context.set_member_filter(martins.viewer.user_id)
+    run(context.tasks.drain())
+    assert view.balance_cards == []
+    assert view.no_balances.isVisible()
+    assert not view.balances.isVisible()
+
+    context.set_member_filter(None)
+    run(context.tasks.drain())
+    assert [len(row) for row in card_rows(view)] == [3]
+    assert not view.no_balances.isVisible()

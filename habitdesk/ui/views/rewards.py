@@ -66,7 +66,7 @@ from habitdesk.ui.qtmodels.rewards_model import (
 from habitdesk.ui.removal import Removal
 from habitdesk.ui.views.base import View
 from habitdesk.ui.widgets.actions import action_button, error_line, screen_key
-from habitdesk.ui.widgets.flow_layout import FlowLayout
+from habitdesk.ui.widgets.flow_layout import ColumnsLayout, FlowLayout
 from habitdesk.ui.widgets.labels import heading, muted_label
 
 EDITORS = (Role.OWNER, Role.PARENT)
@@ -289,6 +289,23 @@ def _stack(table: QTableView, empty: QLabel) -> QStackedWidget:
     return stack
 
 
+# A balance card's detail when none of the member's points are held: its usual text.
+NONE_HELD = "points · none held"
+
+
+class _BalanceDetail(QLabel):
+    """The held and available points under a balance, wrapping. Never narrower than
+    `NONE_HELD` on one line: narrower, "118 available · 200 held" breaks over three lines and
+    the card reads as a column of fragments. The cards wrap into another row instead (their
+    `ColumnsLayout` fits as many columns as their least width allows)."""
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(
+            max(hint.width(), self.fontMetrics().horizontalAdvance(NONE_HELD)), hint.height()
+        )
+
+
 class BalanceCard(QFrame):
     """One member's points: balance, held by waiting requests, available."""
 
@@ -333,7 +350,7 @@ class BalanceCard(QFrame):
             "font-size: 16pt; font-weight: 600; background: transparent; border: none;"
         )
         body.addWidget(self.amount)
-        self.detail = QLabel()
+        self.detail = _BalanceDetail()
         self.detail.setObjectName("balanceDetail")
         self.detail.setProperty("muted", True)
         self.detail.setWordWrap(True)
@@ -362,7 +379,7 @@ class BalanceCard(QFrame):
                 f"{points_text(balance.available)} available · {points_text(balance.held)} held"
             )
         else:
-            detail = "points · none held"
+            detail = NONE_HELD
         self.detail.setText(detail)
 
 
@@ -414,14 +431,18 @@ class RewardsView(View):
         self.read_only_note.hide()
         root.addWidget(self.read_only_note)
 
-        self.balances_row = QHBoxLayout()
-        self.balances_row.setSpacing(10)
         self.no_balances = muted_label(
             "No one to collect points yet — add members on the Family screen."
         )
-        self.balances_row.addWidget(self.no_balances)
-        self.balances_row.addStretch(0)
-        root.addLayout(self.balances_row)
+        root.addWidget(self.no_balances)
+        # One row of cards where they fit; in a narrow window or a large family, balanced rows
+        # of equal columns (never wider than the page: it would scroll sideways).
+        self.balances = QWidget()
+        self.balances.setObjectName("balances")
+        self.balances.setAccessibleName("Points of each member")
+        self.balances_layout = ColumnsLayout(self.balances, spacing=10)
+        self.balances.hide()
+        root.addWidget(self.balances)
 
         self.content = QWidget()
         content = QVBoxLayout(self.content)
@@ -843,13 +864,14 @@ class RewardsView(View):
             self.no_balances.setVisible(not balances and self.data is not None)
             return
         for card in self.balance_cards:
-            self.balances_row.removeWidget(card)
+            self.balances_layout.removeWidget(card)
             card.deleteLater()
         self.balance_cards = []
-        for index, (member, balance) in enumerate(balances):
+        for member, balance in balances:
             card = BalanceCard(member, balance)
-            self.balances_row.insertWidget(index, card, 1)
+            self.balances_layout.addWidget(card)
             self.balance_cards.append(card)
+        self.balances.setVisible(bool(balances))
         self.no_balances.setVisible(not balances and self.data is not None)
 
     @staticmethod
