@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from habitdesk.ui.qtmodels.cells import colour_dot
+
 # Mid-tone colours: legible as text on white and on the dark theme's #272B31.
 SWATCHES: tuple[tuple[str, str], ...] = (
     ("#4C7BD9", "Blue"),
@@ -36,6 +38,8 @@ _SWATCH_SIZE = 22
 
 def swatch_icon(colour: str, size: int = _SWATCH_SIZE, *, ring: bool = False) -> QIcon:
     """A filled circle; `ring` adds an outer ring that marks the chosen swatch."""
+    if not ring:
+        return QIcon(colour_dot(colour, size, 3))
     ratio = 2
     pixmap = QPixmap(size * ratio, size * ratio)
     pixmap.setDevicePixelRatio(ratio)
@@ -43,16 +47,12 @@ def swatch_icon(colour: str, size: int = _SWATCH_SIZE, *, ring: bool = False) ->
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(Qt.PenStyle.NoPen)
-    if ring:
-        painter.setBrush(QColor(colour))
-        painter.drawEllipse(0, 0, size, size)
-        painter.setBrush(QColor("#FFFFFF"))
-        painter.drawEllipse(2, 2, size - 4, size - 4)
-        painter.setBrush(QColor(colour))
-        painter.drawEllipse(4, 4, size - 8, size - 8)
-    else:
-        painter.setBrush(QColor(colour))
-        painter.drawEllipse(3, 3, size - 6, size - 6)
+    painter.setBrush(QColor(colour))
+    painter.drawEllipse(0, 0, size, size)
+    painter.setBrush(QColor("#FFFFFF"))
+    painter.drawEllipse(2, 2, size - 4, size - 4)
+    painter.setBrush(QColor(colour))
+    painter.drawEllipse(4, 4, size - 8, size - 8)
     painter.end()
     return QIcon(pixmap)
 
