@@ -41,7 +41,8 @@ from habitdesk.ui.qtmodels.rewards_model import (
     RequestColumn,
     moment_text,
 )
-from habitdesk.ui.views.rewards import BalanceCard, RewardsView
+from habitdesk.ui.views.rewards import RewardsView
+from habitdesk.ui.widgets.balance_card import BalanceCard
 
 W = TypeVar("W", bound=QWidget)
 ADMIN = Actor.local_admin()

@@ -14,16 +14,15 @@ there are. The rest of the ledger is paged in as the table scrolls.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QSize, Qt
-from PySide6.QtGui import QHelpEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QItemSelectionModel, QSize, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -32,10 +31,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QScrollArea,
-    QSizePolicy,
     QStackedWidget,
     QTableView,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -60,19 +57,17 @@ from habitdesk.ui.qtmodels.rewards_model import (
     RequestsTableModel,
     RewardColumn,
     RewardsTableModel,
-    ShortFormTableModel,
     points_text,
 )
 from habitdesk.ui.removal import Removal
 from habitdesk.ui.views.base import View
 from habitdesk.ui.widgets.actions import action_button, error_line, screen_key
+from habitdesk.ui.widgets.balance_card import BalanceCard
 from habitdesk.ui.widgets.flow_layout import ColumnsLayout, FlowLayout
 from habitdesk.ui.widgets.labels import heading, muted_label
+from habitdesk.ui.widgets.rows_table import ColumnPlan, RowsTable
 
 EDITORS = (Role.OWNER, Role.PARENT)
-# Each table keeps room for at least this many rows, however small the window: fewer, and a list
-# reads as a slot. The page scrolls instead, when it must.
-MIN_ROWS = 3
 
 
 @dataclass(frozen=True)
@@ -105,158 +100,6 @@ def _card(name: str) -> tuple[QFrame, QVBoxLayout]:
     return card, layout
 
 
-@dataclass(frozen=True)
-class ColumnPlan:
-    """How a table's columns share its width. Every column but `stretched` is as wide as its
-    text; `stretched` takes the rest, at least `floor` average characters. When that does not
-    fit, the model's short forms come first (`ShortFormTableModel`), then the columns of
-    `give_way` shrink in turn, each down to its own floor in characters: their text is cut
-    short with "…" and shows whole in its tooltip."""
-
-    stretched: int
-    floor: int
-    give_way: tuple[tuple[int, int], ...] = ()
-
-
-def give_way(
-    ideal: Mapping[int, int], room: int, order: Sequence[tuple[int, int]]
-) -> dict[int, int]:
-    """The `ideal` widths, brought within `room` px by shrinking the columns of `order` in turn,
-    each down to its floor (px) at most. What still does not fit scrolls sideways."""
-    widths = dict(ideal)
-    excess = sum(widths.values()) - room
-    for column, floor in order:
-        if excess <= 0:
-            break
-        cut = min(excess, max(0, widths[column] - floor))
-        widths[column] -= cut
-        excess -= cut
-    return widths
-
-
-class RowsTable(QTableView):
-    """A table of this screen: room for at least `MIN_ROWS` rows, columns fitted to its width by
-    a `ColumnPlan` (again whenever it is resized), and the whole text of a cell cut short in a
-    tooltip."""
-
-    def __init__(self, name: str, plan: ColumnPlan | None = None) -> None:
-        super().__init__()
-        self.plan = plan
-        # The measured widths: of the long texts (False) and with the model's short forms (True).
-        self._ideal: dict[bool, dict[int, int]] = {}
-        self.setAccessibleName(name)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setAlternatingRowColors(True)
-        self.setShowGrid(False)
-        self.setWordWrap(False)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setIconSize(QSize(20, 20))
-        self.verticalHeader().hide()
-        self.verticalHeader().setDefaultSectionSize(32)
-        header = self.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-
-    # --- height ---------------------------------------------------------------------------------
-
-    def rows_height(self) -> int:
-        """The height that shows the header and `MIN_ROWS` rows."""
-        header = self.horizontalHeader()
-        heading_height = 0 if header.isHidden() else header.sizeHint().height()
-        rows = MIN_ROWS * self.verticalHeader().defaultSectionSize()
-        return 2 * self.frameWidth() + heading_height + rows
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(super().minimumSizeHint().width(), self.rows_height())
-
-    def sizeHint(self) -> QSize:
-        # The least height is the preferred one too; the stretch factors hand out the room
-        # beyond it. Why: the page's wrapping labels make its layout height-for-width, and
-        # QScrollArea then makes the page heightForWidth(width) tall, which a box layout adds up
-        # from its parts' *preferred* heights, not their least ones. With QAbstractScrollArea's
-        # 192 px default here, the page asked for 831 px at 1280×800 (its least: 599) and
-        # scrolled in a window that had room for everything.
-        return QSize(super().sizeHint().width(), self.rows_height())
-
-    # --- width ----------------------------------------------------------------------------------
-
-    def measure(self, rows: Mapping[int, list[int]], *, grow: bool = False) -> None:
-        """How wide the columns of `rows` want to be (their header and those rows, which the
-        models pick to hold every form of text: `rows_to_measure`), measured by the table as
-        "resize to contents" would without formatting every row of a long list; then `fit`.
-        With `grow`, a column only widens (a page of older lines has just arrived)."""
-        model = self.model()
-        if isinstance(model, ShortFormTableModel):
-            shown = model.short
-            model.set_short(False)
-            long = self._measured(rows)
-            model.set_short(True)
-            short = {c: r for c, r in rows.items() if c in model.short_columns}
-            forms = {False: long, True: {**long, **self._measured(short)}}
-            model.set_short(shown)
-        else:
-            forms = {False: self._measured(rows)}
-        for form, widths in forms.items():
-            before = self._ideal.get(form, {}) if grow else {}
-            self._ideal[form] = {c: max(w, before.get(c, 0)) for c, w in widths.items()}
-        self.fit()
-
-    def _measured(self, rows: Mapping[int, list[int]]) -> dict[int, int]:
-        header, model = self.horizontalHeader(), self.model()
-        return {
-            column: max(
-                [
-                    header.sectionSizeHint(column),
-                    *(self.sizeHintForIndex(model.index(row, column)).width() for row in measured),
-                ]
-            )
-            for column, measured in rows.items()
-        }
-
-    def fit(self) -> None:
-        """Share the viewport's width out by the plan."""
-        plan, long = self.plan, self._ideal.get(False)
-        if plan is None or long is None:
-            return
-        char = self.fontMetrics().averageCharWidth()
-        room = self.viewport().width() - plan.floor * char
-        model, short = self.model(), False
-        if isinstance(model, ShortFormTableModel):
-            short = sum(long.values()) > room
-            model.set_short(short)
-        order = [(column, floor * char) for column, floor in plan.give_way]
-        header = self.horizontalHeader()
-        for column, width in give_way(self._ideal[short], room, order).items():
-            header.resizeSection(column, width)
-
-    # --- events ---------------------------------------------------------------------------------
-
-    def viewportEvent(self, event: QEvent) -> bool:
-        # The viewport, not the table: a vertical scroll bar coming or going changes its width.
-        if event.type() == QEvent.Type.Resize:
-            self.fit()
-        elif event.type() == QEvent.Type.ToolTip and self._show_cut_text(event):
-            return True
-        return super().viewportEvent(event)
-
-    def _show_cut_text(self, event: QEvent) -> bool:
-        """A cell whose text is cut short ("Extra 30 minutes of s…") shows it whole on hover,
-        unless the model has a tooltip of its own for it."""
-        if not isinstance(event, QHelpEvent):
-            return False
-        index = self.indexAt(event.pos())
-        if not index.isValid() or index.data(Qt.ItemDataRole.ToolTipRole):
-            return False
-        text = index.data(Qt.ItemDataRole.DisplayRole)
-        cell = self.visualRect(index)
-        if not text or self.sizeHintForIndex(index).width() <= cell.width():
-            return False
-        QToolTip.showText(event.globalPos(), str(text), self.viewport(), cell)
-        return True
-
-
 def _find(combo: QComboBox, value: object) -> int:
     """The row holding `value` (QComboBox.findData cannot compare Python objects like UUIDs)."""
     return next((i for i in range(combo.count()) if combo.itemData(i) == value), -1)
@@ -287,100 +130,6 @@ def _stack(table: QTableView, empty: QLabel) -> QStackedWidget:
     stack.addWidget(table)
     stack.addWidget(empty)
     return stack
-
-
-# A balance card's detail when none of the member's points are held: its usual text.
-NONE_HELD = "points · none held"
-
-
-class _BalanceDetail(QLabel):
-    """The held and available points under a balance, wrapping. Never narrower than
-    `NONE_HELD` on one line: narrower, "118 available · 200 held" breaks over three lines and
-    the card reads as a column of fragments. The cards wrap into another row instead (their
-    `ColumnsLayout` fits as many columns as their least width allows)."""
-
-    def minimumSizeHint(self) -> QSize:
-        hint = super().minimumSizeHint()
-        return QSize(
-            max(hint.width(), self.fontMetrics().horizontalAdvance(NONE_HELD)), hint.height()
-        )
-
-
-class BalanceCard(QFrame):
-    """One member's points: balance, held by waiting requests, available."""
-
-    def __init__(self, member: MemberRead, balance: PointsBalanceRead) -> None:
-        super().__init__()
-        self.member = member
-        self.balance = balance
-        self.setObjectName("balanceCard")
-        self.setProperty("card", True)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.setMaximumWidth(280)
-        self.setAccessibleName(f"Points of {member.full_name}")
-        outer = QHBoxLayout(self)
-        outer.setContentsMargins(0, 0, 12, 0)
-        outer.setSpacing(10)
-        stripe = QFrame()
-        stripe.setFixedWidth(5)
-        stripe.setStyleSheet(
-            f"background: {member.colour}; border: none; "
-            "border-top-left-radius: 9px; border-bottom-left-radius: 9px;"
-        )
-        outer.addWidget(stripe)
-        body = QVBoxLayout()
-        body.setContentsMargins(0, 8, 0, 8)
-        body.setSpacing(0)
-        top = QHBoxLayout()
-        top.setSpacing(6)
-        avatar = QLabel()
-        avatar.setPixmap(avatar_pixmap(member.colour, member.avatar_emoji, member.full_name, 22))
-        avatar.setFixedSize(22, 22)
-        avatar.setStyleSheet("background: transparent; border: none;")
-        top.addWidget(avatar)
-        words = member.full_name.split()
-        name = QLabel(words[0] if words else "?")
-        name.setStyleSheet("font-weight: 600; background: transparent; border: none;")
-        top.addWidget(name, 1)
-        body.addLayout(top)
-        self.amount = QLabel()
-        self.amount.setObjectName("balanceAmount")
-        self.amount.setAccessibleName(f"Balance of {member.full_name}")
-        self.amount.setStyleSheet(
-            "font-size: 16pt; font-weight: 600; background: transparent; border: none;"
-        )
-        body.addWidget(self.amount)
-        self.detail = _BalanceDetail()
-        self.detail.setObjectName("balanceDetail")
-        self.detail.setProperty("muted", True)
-        self.detail.setWordWrap(True)
-        self.detail.setAccessibleName(f"Held and available points of {member.full_name}")
-        self.detail.setStyleSheet("background: transparent; border: none;")
-        body.addWidget(self.detail)
-        outer.addLayout(body, 1)
-        self.show_balance(balance)
-
-    def show_balance(self, balance: PointsBalanceRead) -> None:
-        """New figures for the same member (a refresh keeps the cards: building them again, style
-        sheets and all, costs more than the rest of the screen's update)."""
-        self.balance = balance
-        name = self.member.full_name
-        self.setAccessibleDescription(
-            f"{balance.balance} points, {balance.held} held, {balance.available} available"
-        )
-        self.setToolTip(
-            f"{name}: {points_text(balance.balance)} points; "
-            f"{points_text(balance.held)} held by requests waiting for a parent, "
-            f"{points_text(balance.available)} available to ask for rewards"
-        )
-        self.amount.setText(points_text(balance.balance))
-        if balance.held:
-            detail = (
-                f"{points_text(balance.available)} available · {points_text(balance.held)} held"
-            )
-        else:
-            detail = NONE_HELD
-        self.detail.setText(detail)
 
 
 class RewardsView(View):
