@@ -80,4 +80,56 @@ class TableModel(QAbstractTableModel, Generic[Row]):
         return READ_ONLY
 
 
-__all__ = ["LEFT", "READ_ONLY", "RIGHT", "Index", "Row", "TableModel"]
+class ShortFormTableModel(TableModel[Row]):
+    """A table model with a shorter text in its `short_columns`, for a table too narrow for the
+    long one (`widgets.rows_table.RowsTable` switches it as it is resized). The tooltip and
+    what a screen reader hears keep the long text whatever the width."""
+
+    # Each short column's header, as short as its cells.
+    SHORT_HEADERS: ClassVar[Mapping[int, str]] = {}
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._short = False
+
+    @property
+    def short_columns(self) -> tuple[int, ...]:
+        return tuple(self.SHORT_HEADERS)
+
+    def header_text(self, section: int) -> str:
+        if self._short and section in self.SHORT_HEADERS:
+            return self.SHORT_HEADERS[section]
+        return self.HEADERS[section]
+
+    @property
+    def short(self) -> bool:
+        return self._short
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        # Only the text has a short form; the alignment (and anything else) is the base's.
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.HEADERS)
+        ):
+            return self.header_text(section)
+        return super().headerData(section, orientation, role)
+
+    def set_short(self, short: bool) -> None:
+        if short == self._short:
+            return
+        self._short = short
+        rows = self.rowCount()
+        for column in self.short_columns:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, column, column)
+            if rows:
+                self.dataChanged.emit(
+                    self.index(0, column),
+                    self.index(rows - 1, column),
+                    [Qt.ItemDataRole.DisplayRole],
+                )
+
+
+__all__ = ["LEFT", "READ_ONLY", "RIGHT", "Index", "Row", "ShortFormTableModel", "TableModel"]

@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QTableView, QToolTip
 
-from habitdesk.ui.qtmodels.rewards_model import ShortFormTableModel
+from habitdesk.ui.qtmodels.table_base import ShortFormTableModel
 
 # Each table keeps room for at least this many rows, however small the window: fewer, and a list
 # reads as a slot. The page scrolls instead, when it must.
