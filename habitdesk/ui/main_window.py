@@ -37,14 +37,6 @@ PREPARE_AFTER_MS = 250
 _LAST_SCREEN = "window/lastScreen"
 
 
-def _index_of(combo: QComboBox, value: UUID | None) -> int:
-    """findData compares the wrapped objects, not UUID equality: look it up ourselves."""
-    for index in range(combo.count()):
-        if combo.itemData(index) == value:
-            return index
-    return 0
-
-
 def _ui_imports_of(module: str) -> list[str]:
     """The `habitdesk.ui` modules that `module` imports at its top, not imported yet (read
     from its source; none when the source is not at hand, as in a bundle)."""

@@ -24,8 +24,9 @@ def save_theme(theme: str) -> None:
     QSettings().setValue(_SETTING, theme)
 
 
-def is_dark() -> bool:
-    palette = QGuiApplication.palette()
+def is_dark(palette: QPalette | None = None) -> bool:
+    """Whether `palette` (the application's by default) is the dark theme's."""
+    palette = palette if palette is not None else QGuiApplication.palette()
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
 

@@ -14,7 +14,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QPalette
+from PySide6.QtGui import QColor, QFont, QIcon
 from PySide6.QtWidgets import QApplication
 
 from habitdesk.core.enums import PointsSource, RedemptionStatus
@@ -23,6 +23,7 @@ from habitdesk.core.schemas.points import PointsEntryRead, RedemptionRead, Rewar
 from habitdesk.ui.qtmodels.cells import muted, muted_if_missing, spoken
 from habitdesk.ui.qtmodels.members_model import avatar_pixmap
 from habitdesk.ui.qtmodels.table_base import LEFT, RIGHT, Index, ShortFormTableModel, TableModel
+from habitdesk.ui.theme import is_dark
 
 ItemRole = Qt.ItemDataRole.UserRole + 1
 
@@ -48,12 +49,8 @@ def points_text(n: int, *, signed: bool = False) -> str:
     return f"{sign}{n:,}".replace(",", " ")
 
 
-def _dark() -> bool:
-    return QApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
-
-
 def _tone(colours: Mapping[str, str]) -> QColor:
-    return QColor(colours["dark" if _dark() else "light"])
+    return QColor(colours["dark" if is_dark() else "light"])
 
 
 def moment_text(moment: datetime | None, zone: ZoneInfo | None, *, year: bool = False) -> str:

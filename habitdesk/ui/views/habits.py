@@ -89,6 +89,7 @@ from habitdesk.ui.qtmodels.habits_model import (
 )
 from habitdesk.ui.qtmodels.members_model import avatar_pixmap
 from habitdesk.ui.removal import Removal
+from habitdesk.ui.theme import is_dark
 from habitdesk.ui.views.base import View
 from habitdesk.ui.widgets.actions import action_button, error_line, screen_key
 from habitdesk.ui.widgets.day_strip import DayStrip, StripLegend, paint_strip, square_kind
@@ -103,12 +104,8 @@ _HABIT_HEIGHT = 78
 _STREAK_WIDTH = 118
 
 
-def _is_dark(palette: QPalette) -> bool:
-    return palette.color(QPalette.ColorRole.Base).lightness() < 128
-
-
 def _muted(palette: QPalette) -> QColor:
-    return QColor("#9AA1AB" if _is_dark(palette) else "#5F6670")
+    return QColor("#9AA1AB" if is_dark(palette) else "#5F6670")
 
 
 class HabitDelegate(QStyledItemDelegate):
@@ -188,7 +185,7 @@ class HabitDelegate(QStyledItemDelegate):
         palette: QPalette = option.palette
         state = option.state
         rect = QRectF(option.rect).adjusted(6, 2, -6, -2)
-        dark = _is_dark(palette)
+        dark = is_dark(palette)
         selected = bool(state & QStyle.StateFlag.State_Selected)
         if selected:
             fill = QColor(palette.color(QPalette.ColorRole.Highlight))

@@ -225,7 +225,7 @@ class HistoryView(View):
         self.summary = QLabel()
         self.summary.setObjectName("historySummary")
         self.summary.setAccessibleName("History summary")
-        self.summary.setWordWrap(True)  # a narrow window wraps it rather than scrolling sideways
+        self.summary.setWordWrap(True)  # narrow: it wraps rather than scroll sideways
         self.summary.setStyleSheet("font-size: 13pt; font-weight: 600;")
         top.addWidget(self.summary, 1)
         self.detail = QLabel()
@@ -236,7 +236,7 @@ class HistoryView(View):
         self.figures = QLabel()
         self.figures.setObjectName("historyFigures")
         self.figures.setAccessibleName("Days by outcome")
-        self.figures.setWordWrap(True)  # a narrow window wraps it rather than scrolling sideways
+        self.figures.setWordWrap(True)  # narrow: it wraps rather than scroll sideways
         inner.addWidget(self.figures)
         layout.addWidget(card)
 
@@ -263,7 +263,7 @@ class HistoryView(View):
         self.weekday_words = QLabel()
         self.weekday_words.setObjectName("historyWeekdayWords")
         self.weekday_words.setAccessibleName("Best and hardest weekdays")
-        self.weekday_words.setWordWrap(True)  # a narrow window wraps it rather than scrolling sideways
+        self.weekday_words.setWordWrap(True)  # narrow: it wraps rather than scroll sideways
         inner.addWidget(self.weekday_words)
         charts.addWidget(card, 3)
         layout.addLayout(charts, 1)

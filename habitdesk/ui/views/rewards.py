@@ -67,8 +67,6 @@ from habitdesk.ui.widgets.flow_layout import ColumnsLayout, FlowLayout
 from habitdesk.ui.widgets.labels import heading, muted_label
 from habitdesk.ui.widgets.rows_table import ColumnPlan, RowsTable
 
-EDITORS = (Role.OWNER, Role.PARENT)
-
 
 @dataclass(frozen=True)
 class RewardsData:

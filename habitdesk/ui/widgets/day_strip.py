@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from habitdesk.core.enums import EntryStatus
 from habitdesk.core.schemas.habit_overview import StripDay
+from habitdesk.ui.theme import is_dark
 
 # What each square means, in the words the legend and the tooltips use.
 _MARGIN = 3  # room for today's ring
@@ -72,10 +73,6 @@ def strip_width(count: int, size: float, gap: float) -> float:
     return count * size + max(0, count - 1) * gap
 
 
-def _is_dark(palette: QPalette) -> bool:
-    return palette.color(QPalette.ColorRole.Base).lightness() < 128
-
-
 def paint_square(
     painter: QPainter,
     rect: QRectF,
@@ -85,7 +82,7 @@ def paint_square(
     *,
     today: bool = False,
 ) -> None:
-    dark = _is_dark(palette)
+    dark = is_dark(palette)
     radius = max(1.5, rect.width() * 0.22)
     outline = QColor(palette.color(QPalette.ColorRole.Mid))
     outline = outline.lighter(140) if dark else outline.darker(112)
