@@ -7,15 +7,17 @@ the service call, where the selection goes next, which label shows a refusal) is
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QMessageBox
 
-from habitdesk.core.appcore import AppCore
 from habitdesk.ui.dialogs.confirm import confirm_removal
-from habitdesk.ui.views.base import View
 
-Remove = Callable[[AppCore], Coroutine[Any, Any, object]]
+if TYPE_CHECKING:
+    from habitdesk.core.appcore import AppCore
+    from habitdesk.ui.views.base import View
+
+Remove = Callable[["AppCore"], Coroutine[Any, Any, object]]
 
 
 class Removal:
